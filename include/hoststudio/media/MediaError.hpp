@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// The errors of the media module (see core/Error.hpp for the convention).
+
+#include "hoststudio/core/Error.hpp"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcMedia)
+
+namespace hoststudio::media {
+
+enum class MediaErrc {
+    deviceUnavailable = 1,
+    unsupportedSource,
+    encoderUnavailable,
+    encoderFailed,
+    outputFailed,
+    connectFailed,
+    invalidStreamKey,
+    disconnected,
+    recordingFailed,
+};
+
+[[nodiscard]] const std::error_category& mediaCategory() noexcept;
+[[nodiscard]] std::error_code make_error_code(MediaErrc value) noexcept;
+
+} // namespace hoststudio::media
+
+HOSTSTUDIO_DECLARE_ERROR_ENUM(hoststudio::media::MediaErrc);

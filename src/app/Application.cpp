@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "hoststudio/app/Application.hpp"
+
+#include "hoststudio/core/Log.hpp"
+#include "hoststudio/core/Settings.hpp"
+#include "hoststudio/core/Version.hpp"
+#include "hoststudio/ui/MainWindow.hpp"
+
+#include <QApplication>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTextStream>
+
+#include <cstdio>
+#include <optional>
+
+namespace hoststudio::app {
+
+namespace {
+
+void setApplicationIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("HostStudio"));
+    QCoreApplication::setApplicationName(QStringLiteral("hoststudio"));
+    QCoreApplication::setApplicationVersion(QLatin1String(core::kVersion));
+}
+
+// The settings the invocation names, or the host's own.
+core::Result<core::Settings> loadSettings(const Invocation& invocation)
+{
+    if (invocation.configPath.isEmpty()) {
+        return core::Settings::forUser();
+    }
+    return core::Settings::openFile(invocation.configPath);
+}
+
+QString settingsErrorText(const core::Error& error)
+{
+    if (error == core::CoreErrc::settingsFileMissing) {
+        return QStringLiteral("The settings file %1 does not exist. Check the path given to --config, or start the "
+                              "local stack (scripts/dev stack start) which writes one.")
+            .arg(QString::fromStdString(error.detail()));
+    }
+    if (error == core::CoreErrc::settingsFileMalformed) {
+        return QStringLiteral("The settings file %1 is not a valid INI file. Fix the line it complains about, or "
+                              "remove the file to start from the defaults.")
+            .arg(QString::fromStdString(error.detail()));
+    }
+    return QStringLiteral("The settings could not be read: %1").arg(QString::fromStdString(error.describe()));
+}
+
+QString logFilePath(const core::Settings& settings)
+{
+    QString directory = settings.text(core::setting::logDirectory);
+    if (directory.isEmpty()) {
+        directory = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/logs");
+    }
+    return QDir(directory).filePath(QStringLiteral("hoststudio.log"));
+}
+
+QJsonObject settingsAsJson(const core::Settings& settings)
+{
+    QJsonObject values;
+    for (const core::SettingDefinition& entry : core::Settings::definitions()) {
+        values.insert(QString::fromUtf8(entry.key.data(), static_cast<qsizetype>(entry.key.size())),
+                      QJsonValue::fromVariant(settings.value(entry.key)));
+    }
+    return values;
+}
+
+int runWindow(int argc, char** argv, const Invocation& invocation)
+{
+    QApplication application(argc, argv);
+    setApplicationIdentity();
+    QApplication::setApplicationDisplayName(QLatin1String(core::kApplicationName));
+    QApplication::setDesktopFileName(QStringLiteral("hoststudio"));
+
+    core::Result<core::Settings> settings = loadSettings(invocation);
+    if (!settings.ok()) {
+        const QString message = settingsErrorText(settings.error());
+        std::fprintf(stderr, "hoststudio: %s\n", qUtf8Printable(message));
+        QMessageBox::critical(nullptr, QStringLiteral("HostStudio"), message);
+        return kExitFailure;
+    }
+    if (const core::Status logging = core::installLogSink(logFilePath(*settings)); !logging.ok()) {
+        std::fprintf(stderr, "hoststudio: logging to stderr only: %s\n", logging.error().describe().c_str());
+    }
+    qCInfo(lcCore).noquote() << "HostStudio" << core::kVersion << "starting with settings" << settings->filePath();
+
+    ui::MainWindow window(*settings);
+    window.show();
+    return QApplication::exec();
+}
+
+} // namespace
+
+int runHeadless(const Invocation& invocation, QTextStream& out, QTextStream& err)
+{
+    core::Result<core::Settings> settings = loadSettings(invocation);
+    if (!settings.ok()) {
+        err << "hoststudio: " << settingsErrorText(settings.error()) << Qt::endl;
+        return kExitFailure;
+    }
+    if (invocation.verb == QLatin1String("status")) {
+        QJsonObject line{
+            {QStringLiteral("event"), QStringLiteral("status")},
+            {QStringLiteral("version"), QLatin1String(core::kVersion)},
+            {QStringLiteral("state"), QStringLiteral("idle")},
+            {QStringLiteral("settingsFile"), settings->filePath()},
+            {QStringLiteral("settings"), settingsAsJson(*settings)},
+        };
+        out << QJsonDocument(line).toJson(QJsonDocument::Compact) << Qt::endl;
+        return kExitOk;
+    }
+    err << "hoststudio: unknown command '" << invocation.verb << "' (see hoststudio --help)" << Qt::endl;
+    return kExitUsage;
+}
+
+int runApplication(int argc, char** argv)
+{
+    QStringList arguments;
+    for (int index = 1; index < argc; ++index) {
+        arguments.append(QString::fromLocal8Bit(argv[index]));
+    }
+    const Invocation invocation = parseCommandLine(arguments);
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    switch (invocation.mode) {
+    case Mode::help: out << usageText(); return kExitOk;
+    case Mode::version: out << versionText(); return kExitOk;
+    case Mode::invalid: err << "hoststudio: " << invocation.error << Qt::endl; return kExitUsage;
+    case Mode::headless: {
+        QCoreApplication application(argc, argv);
+        setApplicationIdentity();
+        return runHeadless(invocation, out, err);
+    }
+    case Mode::window: return runWindow(argc, argv, invocation);
+    }
+    return kExitFailure;
+}
+
+} // namespace hoststudio::app

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "hoststudio/chat/ChatError.hpp"
+
+Q_LOGGING_CATEGORY(lcChat, "hoststudio.chat")
+
+namespace hoststudio::chat {
+
+namespace {
+const char* describeChatError(ChatErrc value) noexcept
+{
+    switch (value) {
+    case ChatErrc::handshakeFailed: return "handshake failed";
+    case ChatErrc::protocolError: return "protocol error";
+    case ChatErrc::notConnected: return "not connected";
+    case ChatErrc::rateLimited: return "sending too fast";
+    case ChatErrc::messageTooLarge: return "message too large";
+    case ChatErrc::streamRejected: return "stream rejected by the server";
+    }
+    return nullptr;
+}
+} // namespace
+
+HOSTSTUDIO_DEFINE_ERROR_CATEGORY(ChatErrc, chatCategory, "hoststudio.chat", describeChatError)
+
+} // namespace hoststudio::chat

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "hoststudio/media/MediaError.hpp"
+
+Q_LOGGING_CATEGORY(lcMedia, "hoststudio.media")
+
+namespace hoststudio::media {
+
+namespace {
+const char* describeMediaError(MediaErrc value) noexcept
+{
+    switch (value) {
+    case MediaErrc::deviceUnavailable: return "capture device unavailable";
+    case MediaErrc::unsupportedSource: return "unsupported source";
+    case MediaErrc::encoderUnavailable: return "encoder unavailable";
+    case MediaErrc::encoderFailed: return "encoding failed";
+    case MediaErrc::outputFailed: return "output failed";
+    case MediaErrc::connectFailed: return "could not connect to the ingest";
+    case MediaErrc::invalidStreamKey: return "stream key rejected";
+    case MediaErrc::disconnected: return "disconnected from the ingest";
+    case MediaErrc::recordingFailed: return "recording failed";
+    }
+    return nullptr;
+}
+} // namespace
+
+HOSTSTUDIO_DEFINE_ERROR_CATEGORY(MediaErrc, mediaCategory, "hoststudio.media", describeMediaError)
+
+} // namespace hoststudio::media
