@@ -14,6 +14,15 @@ function(hoststudio_apply_build_flags target)
   endif()
 endfunction()
 
+if(HOSTSTUDIO_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "HOSTSTUDIO_FUZZ needs clang (use the 'fuzz' preset)")
+  endif()
+  # Libraries get coverage instrumentation; only fuzz targets link libFuzzer's main.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(HOSTSTUDIO_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)

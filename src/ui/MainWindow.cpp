@@ -14,6 +14,7 @@
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -22,6 +23,13 @@
 #include <QStatusBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+// The resources live in this static library: the linker would drop their automatic
+// registration, so register them explicitly (Q_INIT_RESOURCE must be used outside a namespace).
+static void registerStudioResources()
+{
+    Q_INIT_RESOURCE(hoststudio);
+}
 
 namespace hoststudio::ui {
 
@@ -54,8 +62,10 @@ QStringList MainWindow::goLiveStepNames()
 
 MainWindow::MainWindow(const core::Settings& settings, QWidget* parent) : QMainWindow(parent)
 {
+    registerStudioResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("%1 %2").arg(QLatin1String(core::kApplicationName), QLatin1String(core::kVersion)));
+    setWindowIcon(QIcon(QStringLiteral(":/hoststudio/icons/hoststudio.svg")));
     setMinimumSize(960, 600);
 
     auto* central = new QWidget;

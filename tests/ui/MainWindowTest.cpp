@@ -62,6 +62,8 @@ TEST_F(MainWindowTest, ShowsEveryRegionOfTheStudio)
         EXPECT_GT(widget->width(), 0) << region;
     }
     EXPECT_TRUE(window_->windowTitle().startsWith(QStringLiteral("HostStudio")));
+    // The icon is an SVG resource: it renders only when Qt's SVG plugin is installed.
+    EXPECT_FALSE(window_->windowIcon().pixmap(64, 64).isNull());
 }
 
 TEST_F(MainWindowTest, ListsTheSeedsSixStepsInOrder)
