@@ -102,9 +102,13 @@ core::Result<Url> Url::parse(std::string_view text)
             return invalid(text, "unclosed '[' in the host");
         }
         url.host_ = std::string(authority.substr(1, close - 1));
-        if (url.host_.empty() || url.host_.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) {
+        // An IPv6 literal has hex digits, dots (an embedded IPv4 tail) and at least one colon.
+        if (url.host_.find(':') == std::string::npos ||
+            url.host_.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) {
             return invalid(text, "invalid IPv6 address");
         }
+        std::transform(url.host_.begin(), url.host_.end(), url.host_.begin(),
+                       [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
         const std::string_view afterHost = authority.substr(close + 1);
         if (!afterHost.empty()) {
             if (afterHost.front() != ':') {

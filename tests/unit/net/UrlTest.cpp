@@ -83,6 +83,26 @@ TEST(Url, LongInputIsRefusedNotParsed)
     EXPECT_EQ(url.error(), NetErrc::invalidUrl);
 }
 
+// Found by fuzz_url: "[666…F169.0.06]" has no colon, was taken for IPv6, and printed without brackets.
+TEST(Url, RegressionBracketedHostWithoutColonIsNotIpv6)
+{
+    const core::Result<Url> url = Url::parse("wss://[6666F169.0.06]/s");
+    ASSERT_FALSE(url.ok());
+    EXPECT_NE(url.error().detail().find("IPv6"), std::string::npos);
+    EXPECT_FALSE(Url::parse("ws://[]/").ok());
+}
+
+TEST(Url, PrintedUrlParsesBackToItself)
+{
+    for (const char* text : {"WS://[::FFFF:127.0.0.1]:80/x", "rtmp://Host.Example:1935/app?k=v", "https://a/"}) {
+        const core::Result<Url> url = Url::parse(text);
+        ASSERT_TRUE(url.ok()) << text;
+        const core::Result<Url> again = Url::parse(url->toString());
+        ASSERT_TRUE(again.ok()) << text;
+        EXPECT_EQ(again->toString(), url->toString()) << text;
+    }
+}
+
 TEST(Url, LoopbackDetection)
 {
     EXPECT_TRUE(Url::parse("ws://127.0.0.1:7447").value().isLoopback());
