@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/app/Application.hpp"
 
+#include "hoststudio/app/Verb.hpp"
+
 #include "hoststudio/core/Log.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/core/Version.hpp"
@@ -8,9 +10,6 @@
 
 #include <QApplication>
 #include <QDir>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -62,16 +61,6 @@ QString logFilePath(const core::Settings& settings)
     return QDir(directory).filePath(QStringLiteral("hoststudio.log"));
 }
 
-QJsonObject settingsAsJson(const core::Settings& settings)
-{
-    QJsonObject values;
-    for (const core::SettingDefinition& entry : core::Settings::definitions()) {
-        values.insert(QString::fromUtf8(entry.key.data(), static_cast<qsizetype>(entry.key.size())),
-                      QJsonValue::fromVariant(settings.value(entry.key)));
-    }
-    return values;
-}
-
 int runWindow(int argc, char** argv, const Invocation& invocation)
 {
     QApplication application(argc, argv);
@@ -105,19 +94,13 @@ int runHeadless(const Invocation& invocation, QTextStream& out, QTextStream& err
         err << "hoststudio: " << settingsErrorText(settings.error()) << Qt::endl;
         return kExitFailure;
     }
-    if (invocation.verb == QLatin1String("status")) {
-        QJsonObject line{
-            {QStringLiteral("event"), QStringLiteral("status")},
-            {QStringLiteral("version"), QLatin1String(core::kVersion)},
-            {QStringLiteral("state"), QStringLiteral("idle")},
-            {QStringLiteral("settingsFile"), settings->filePath()},
-            {QStringLiteral("settings"), settingsAsJson(*settings)},
-        };
-        out << QJsonDocument(line).toJson(QJsonDocument::Compact) << Qt::endl;
-        return kExitOk;
+    const Verb* verb = findVerb(invocation.verb);
+    if (verb == nullptr) {
+        err << "hoststudio: unknown command '" << invocation.verb << "' (see hoststudio --help)" << Qt::endl;
+        return kExitUsage;
     }
-    err << "hoststudio: unknown command '" << invocation.verb << "' (see hoststudio --help)" << Qt::endl;
-    return kExitUsage;
+    VerbContext context{invocation, *settings, out, err};
+    return verb->run(context);
 }
 
 int runApplication(int argc, char** argv)

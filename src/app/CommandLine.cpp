@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/app/CommandLine.hpp"
 
+#include "hoststudio/app/Verb.hpp"
 #include "hoststudio/core/Version.hpp"
 #include "hoststudio/media/MediaLibraries.hpp"
 
@@ -11,13 +12,6 @@
 namespace hoststudio::app {
 
 namespace {
-
-// Verbs the headless mode knows today; each later part of the studio adds its own.
-const QStringList& knownVerbs()
-{
-    static const QStringList verbs{QStringLiteral("status")};
-    return verbs;
-}
 
 Invocation invalid(const QString& why)
 {
@@ -77,7 +71,7 @@ Invocation parseCommandLine(const QStringList& arguments)
     } else if (wantsVersion) {
         invocation.mode = Mode::version;
     } else if (!invocation.verb.isEmpty()) {
-        if (!knownVerbs().contains(invocation.verb)) {
+        if (findVerb(invocation.verb) == nullptr) {
             return invalid(QStringLiteral("unknown command '%1' (see hoststudio --help)").arg(invocation.verb));
         }
         invocation.mode = Mode::headless;
@@ -90,7 +84,7 @@ Invocation parseCommandLine(const QStringList& arguments)
 
 QString usageText()
 {
-    return QStringLiteral(
+    QString text = QStringLiteral(
         "Usage: hoststudio [--config FILE] [COMMAND [ARGS...]]\n"
         "\n"
         "HostStudio takes a host live in one click: capture, encode, push over RTMP(S),\n"
@@ -104,10 +98,12 @@ QString usageText()
         "  -v, --version   print the version and the libraries in use\n"
         "  -h, --help      print this help\n"
         "\n"
-        "Commands (no display needed; JSON lines on stdout, messages on stderr):\n"
-        "  status          print the configuration the studio would use\n"
-        "\n"
-        "Exit status: 0 success, 1 failure, 2 usage error.\n");
+        "Commands (no display needed; JSON lines on stdout, messages on stderr):\n");
+    for (const Verb& verb : verbs()) {
+        text += QStringLiteral("  %1\n      %2\n").arg(verb.synopsis, verb.summary);
+    }
+    text += QStringLiteral("\nExit status: 0 success, 1 failure, 2 usage error.\n");
+    return text;
 }
 
 QString versionText()

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "hoststudio/app/Verb.hpp"
+
+#include <algorithm>
+
+namespace hoststudio::app {
+
+const std::vector<Verb>& verbs()
+{
+    static const std::vector<Verb> all{
+        {QStringLiteral("status"), QStringLiteral("status"),
+         QStringLiteral("print the configuration the studio would use"), &runStatusVerb},
+    };
+    return all;
+}
+
+const Verb* findVerb(const QString& name)
+{
+    const auto& all = verbs();
+    const auto found = std::find_if(all.begin(), all.end(), [&name](const Verb& verb) { return verb.name == name; });
+    return found == all.end() ? nullptr : &*found;
+}
+
+} // namespace hoststudio::app
