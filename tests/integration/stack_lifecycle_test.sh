@@ -15,22 +15,29 @@ export HOSTSTUDIO_SKIP_SETUP=1
 # Whatever happens below, stop this stack.
 hs_cleanup "HOSTSTUDIO_STACK_DIR=$(printf '%q' "$HOSTSTUDIO_STACK_DIR") $(printf '%q' "$HS_STACK_SH") stop"
 
-pick_free_ports() { # count -> that many distinct free ports in 40000..59999
+# Ports are drawn below the kernel's ephemeral range (ip_local_port_range): a port in that range can
+# be taken at any moment by an outgoing connection of another process, between our check and
+# nginx's bind(). The fixed ports of the shared test stack are avoided too.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+pick_free_ports() { # count -> that many distinct free ports in 10000..(ephemeral_low - 1)
   local -a ports=()
-  local port attempts=0
+  local port attempts=0 span=$((ephemeral_low - 10000))
   while ((${#ports[@]} < $1)); do
     ((++attempts < 1000)) || hs_fail "could not find $1 free ports"
-    port=$((40000 + (RANDOM * 32768 + RANDOM) % 20000))
-    [[ " ${ports[*]} " == *" $port "* ]] && continue
+    port=$((10000 + (RANDOM * 32768 + RANDOM) % span))
+    case " ${ports[*]} 21935 21936 23001 23002 27447 28080 " in *" $port "*) continue ;; esac
     hs_port_open "$port" && continue
     ports+=("$port")
   done
   printf '%s\n' "${ports[@]}"
 }
-mapfile -t ports < <(pick_free_ports 6)
-export HOSTSTUDIO_RTMP_PORT=${ports[0]} HOSTSTUDIO_RTMPS_PORT=${ports[1]} HOSTSTUDIO_HTTP_PORT=${ports[2]}
-export HOSTSTUDIO_RELAY_PORT=${ports[3]} HOSTSTUDIO_CHAT_PORT=${ports[4]} HOSTSTUDIO_CLOUD_PORT=${ports[5]}
-server_ports=("$HOSTSTUDIO_RTMP_PORT" "$HOSTSTUDIO_RTMPS_PORT" "$HOSTSTUDIO_HTTP_PORT" "$HOSTSTUDIO_RELAY_PORT")
+choose_ports() {
+  mapfile -t ports < <(pick_free_ports 6)
+  export HOSTSTUDIO_RTMP_PORT=${ports[0]} HOSTSTUDIO_RTMPS_PORT=${ports[1]} HOSTSTUDIO_HTTP_PORT=${ports[2]}
+  export HOSTSTUDIO_RELAY_PORT=${ports[3]} HOSTSTUDIO_CHAT_PORT=${ports[4]} HOSTSTUDIO_CLOUD_PORT=${ports[5]}
+  server_ports=("$HOSTSTUDIO_RTMP_PORT" "$HOSTSTUDIO_RTMPS_PORT" "$HOSTSTUDIO_HTTP_PORT" "$HOSTSTUDIO_RELAY_PORT")
+}
+choose_ports
 hs_log "stack dir $HOSTSTUDIO_STACK_DIR, ports ${server_ports[*]}"
 
 stack_pids() { cat -- "$HOSTSTUDIO_STACK_DIR"/run/*.pid 2>/dev/null || true; }
@@ -69,7 +76,18 @@ wait_gone() {
 }
 
 # --- (a) start, status, idempotent start, stop, idempotent stop --------------------------------
-"$HS_STACK_SH" start >"$tmp/start.out" 2>&1 || hs_fail "stack.sh start failed: $(tail -n 30 "$tmp/start.out")"
+# Another process may still take a chosen port before nginx binds it: then try fresh ports (twice).
+for attempt in 1 2 3; do
+  if "$HS_STACK_SH" start >"$tmp/start.out" 2>&1; then
+    break
+  fi
+  if ((attempt < 3)) && grep -q 'Address already in use' "$tmp/start.out"; then
+    hs_log "a chosen port was taken meanwhile; choosing new ports"
+    choose_ports
+    continue
+  fi
+  hs_fail "stack.sh start failed: $(tail -n 30 "$tmp/start.out")"
+done
 mapfile -t pids < <(stack_pids)
 hs_assert_eq "${#pids[@]}" 2 "number of pid files (nginx, relay)"
 for pid in "${pids[@]}"; do
