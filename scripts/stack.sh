@@ -13,7 +13,7 @@
 #   HOSTSTUDIO_HTTP_PORT   [8080]   HTTP: /hls/, /stat, /health
 #   HOSTSTUDIO_RELAY_PORT  [7447]   Nostr relay (ws://), NIP-11 over HTTP
 #   HOSTSTUDIO_CHAT_PORT   [3001]   reserved: chat peer
-#   HOSTSTUDIO_CLOUD_PORT  [3002]   reserved: cloud upload peer
+#   HOSTSTUDIO_CLOUD_PORT  [3002]   the Cloudinary Live Streaming API stand-in (tests/peers/cloudinary-fake.mjs)
 #   HOSTSTUDIO_STACK_TIMEOUT [20]   seconds to wait for each server to become healthy
 #   HOSTSTUDIO_NGINX_MODULES_DIR [/usr/lib/nginx/modules]   where ngx_rtmp_module.so and
 #                                   ngx_stream_module.so are
@@ -35,7 +35,7 @@ CHAT_PORT=${HOSTSTUDIO_CHAT_PORT:-3001}
 CLOUD_PORT=${HOSTSTUDIO_CLOUD_PORT:-3002}
 HEALTH_TIMEOUT=${HOSTSTUDIO_STACK_TIMEOUT:-20}
 HOST=127.0.0.1
-SERVICES=(nginx relay)
+SERVICES=(nginx relay cloud)
 NGINX_MODULES_DIR=${HOSTSTUDIO_NGINX_MODULES_DIR:-/usr/lib/nginx/modules}
 
 msg() { printf 'stack: %s\n' "$*" >&2; }
@@ -119,6 +119,9 @@ service_healthy() {
       info=$(curl -fsS --max-time 2 -H 'Accept: application/nostr+json' "http://$HOST:$RELAY_PORT/" 2>/dev/null) &&
         [[ $info == '{'*'"supported_nips"'*'}' ]]
       ;;
+    cloud)
+      [[ $(curl -fsS --max-time 2 "http://$HOST:$CLOUD_PORT/__health" 2>/dev/null) == ok ]]
+      ;;
   esac
 }
 
@@ -126,6 +129,7 @@ service_ports() {
   case $1 in
     nginx) printf 'rtmp=%s rtmps=%s http=%s' "$RTMP_PORT" "$RTMPS_PORT" "$HTTP_PORT" ;;
     relay) printf 'ws=%s' "$RELAY_PORT" ;;
+    cloud) printf 'http=%s' "$CLOUD_PORT" ;;
   esac
 }
 
@@ -408,15 +412,17 @@ load_recorded_ports() {
 print_table() {
   printf '\nHostStudio local stack (%s)\n' "$STACK_DIR"
   printf '  %-8s %-7s %-40s %s\n' SERVICE PID ENDPOINT LOG
-  local npid rpid
+  local npid rpid cpid
   npid=$(read_pid nginx || echo -)
   rpid=$(read_pid relay || echo -)
+  cpid=$(read_pid cloud || echo -)
   printf '  %-8s %-7s %-40s %s\n' \
     rtmp "$npid" "rtmp://$HOST:$RTMP_PORT/live" nginx-error.log \
     rtmps "$npid" "rtmps://$HOST:$RTMPS_PORT/live" nginx-error.log \
     hls "$npid" "http://$HOST:$HTTP_PORT/hls/<key>.m3u8" nginx-access.log \
     stat "$npid" "http://$HOST:$HTTP_PORT/stat" nginx-access.log \
-    relay "$rpid" "ws://$HOST:$RELAY_PORT" relay.log
+    relay "$rpid" "ws://$HOST:$RELAY_PORT" relay.log \
+    cloud "$cpid" "http://$HOST:$CLOUD_PORT/v2/video/demo" cloudinary-fake.log
   printf '  CA file:   %s\n' "$STACK_DIR/certs/ca.crt"
   printf '  logs:      %s\n' "$STACK_DIR/logs"
   printf '  settings:  %s  (and %s)\n\n' "$STACK_DIR/hoststudio.ini" "$STACK_DIR/stack.env"
@@ -473,7 +479,7 @@ cmd_start() {
   fi
 
   local port
-  for port in "$RTMP_PORT" "$RTMPS_PORT" "$HTTP_PORT" "$RELAY_PORT"; do
+  for port in "$RTMP_PORT" "$RTMPS_PORT" "$HTTP_PORT" "$RELAY_PORT" "$CLOUD_PORT"; do
     if port_open "$port"; then
       die "port $port on $HOST is already in use (another stack? set HOSTSTUDIO_*_PORT or run: scripts/stack.sh stop)"
     fi
@@ -506,6 +512,17 @@ cmd_start() {
   launch relay "$STACK_DIR/logs/relay.log" node "$REPO_ROOT/tests/peers/relay.mjs" \
     --host "$HOST" --port "$RELAY_PORT" --db "$STACK_DIR/relay/relay.db"
   if ! wait_healthy relay "$STACK_DIR/logs/relay.log"; then
+    stop_service relay
+    stop_service nginx
+    exit 1
+  fi
+
+  msg "starting the Cloudinary API stand-in (http $CLOUD_PORT)"
+  launch cloud "$STACK_DIR/logs/cloudinary-fake.log" node "$REPO_ROOT/tests/peers/cloudinary-fake.mjs" \
+    --host "$HOST" --port "$CLOUD_PORT" --ingest-uri "rtmp://$HOST:$RTMP_PORT/live" \
+    --hls-base "http://$HOST:$HTTP_PORT/hls" --request-log "$STACK_DIR/logs/cloudinary-requests.jsonl"
+  if ! wait_healthy cloud "$STACK_DIR/logs/cloudinary-fake.log"; then
+    stop_service cloud
     stop_service relay
     stop_service nginx
     exit 1
