@@ -17,6 +17,7 @@ const char* describeCloudError(CloudErrc value) noexcept
     case CloudErrc::serverError: return "server error";
     case CloudErrc::invalidResponse: return "invalid response";
     case CloudErrc::invalidIngestUrl: return "invalid ingest URL";
+    case CloudErrc::requestRejected: return "request rejected";
     }
     return nullptr;
 }

@@ -20,6 +20,7 @@ enum class CloudErrc {
     serverError,
     invalidResponse,
     invalidIngestUrl,
+    requestRejected,
 };
 
 [[nodiscard]] const std::error_category& cloudCategory() noexcept;
