@@ -15,8 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static constexpr int statuses[] = {200, 401, 404, 420, 429, 500, 503};
     const int status = statuses[data[0] % (sizeof(statuses) / sizeof(statuses[0]))];
     const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
-    const std::vector<hoststudio::cloud::HttpHeader> headers{{"Retry-After", std::string(body.substr(0, 40))},
-                                                             {"X-FeatureRateLimit-Reset", std::string(body.substr(0, 40))}};
+    const std::vector<hoststudio::cloud::HttpHeader> headers{
+        {"Retry-After", std::string(body.substr(0, 40))},
+        {"X-FeatureRateLimit-Reset", std::string(body.substr(0, 40))}};
     const hoststudio::cloud::ApiOutcome outcome = hoststudio::cloud::interpretApiResponse(status, headers, body);
     if (outcome.data.ok()) {
         const auto& value = outcome.data.value();

@@ -84,21 +84,20 @@ Invocation parseCommandLine(const QStringList& arguments)
 
 QString usageText()
 {
-    QString text = QStringLiteral(
-        "Usage: hoststudio [--config FILE] [COMMAND [ARGS...]]\n"
-        "\n"
-        "HostStudio takes a host live in one click: capture, encode, push over RTMP(S),\n"
-        "viewer chat, and the event announced on Nostr (NIP-53).\n"
-        "\n"
-        "With no command the studio window opens.\n"
-        "\n"
-        "Options:\n"
-        "  --config FILE   use the settings in FILE (INI) instead of your own\n"
-        "  --headless      run without a window (same as the command 'status')\n"
-        "  -v, --version   print the version and the libraries in use\n"
-        "  -h, --help      print this help\n"
-        "\n"
-        "Commands (no display needed; JSON lines on stdout, messages on stderr):\n");
+    QString text = QStringLiteral("Usage: hoststudio [--config FILE] [COMMAND [ARGS...]]\n"
+                                  "\n"
+                                  "HostStudio takes a host live in one click: capture, encode, push over RTMP(S),\n"
+                                  "viewer chat, and the event announced on Nostr (NIP-53).\n"
+                                  "\n"
+                                  "With no command the studio window opens.\n"
+                                  "\n"
+                                  "Options:\n"
+                                  "  --config FILE   use the settings in FILE (INI) instead of your own\n"
+                                  "  --headless      run without a window (same as the command 'status')\n"
+                                  "  -v, --version   print the version and the libraries in use\n"
+                                  "  -h, --help      print this help\n"
+                                  "\n"
+                                  "Commands (no display needed; JSON lines on stdout, messages on stderr):\n");
     for (const Verb& verb : verbs()) {
         text += QStringLiteral("  %1\n      %2\n").arg(verb.synopsis, verb.summary);
     }
@@ -111,7 +110,8 @@ QString versionText()
     QString text = QStringLiteral("%1 %2\n").arg(QLatin1String(core::kApplicationName), QLatin1String(core::kVersion));
     text += QStringLiteral("Qt %1\n").arg(QLatin1String(qVersion()));
     for (const media::LibraryVersion& library : media::ffmpegLibraryVersions()) {
-        text += QStringLiteral("%1 %2\n").arg(QString::fromStdString(library.name), QString::fromStdString(library.version));
+        text += QStringLiteral("%1 %2\n").arg(QString::fromStdString(library.name),
+                                              QString::fromStdString(library.version));
     }
     text += QStringLiteral("%1\n").arg(QLatin1String(OPENSSL_VERSION_TEXT));
     text += QStringLiteral("License: GPL-2.0-or-later\n");

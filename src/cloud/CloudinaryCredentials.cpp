@@ -61,17 +61,16 @@ core::Result<CloudinaryCredentials> CloudinaryCredentials::fromUrl(std::string_v
     return fromParts(cloud, userInfo.substr(0, colon), userInfo.substr(colon + 1));
 }
 
-core::Result<CloudinaryCredentials> CloudinaryCredentials::fromParts(std::string_view cloudName,
-                                                                     std::string_view apiKey,
-                                                                     std::string_view apiSecret)
+core::Result<CloudinaryCredentials>
+CloudinaryCredentials::fromParts(std::string_view cloudName, std::string_view apiKey, std::string_view apiSecret)
 {
     cloudName = trimmed(cloudName);
     apiKey = trimmed(apiKey);
     apiSecret = trimmed(apiSecret);
     if (cloudName.empty() || apiKey.empty() || apiSecret.empty()) {
         std::string missing;
-        for (const auto& [name, value] : {std::pair{"cloud name", cloudName}, std::pair{"API key", apiKey},
-                                          std::pair{"API secret", apiSecret}}) {
+        for (const auto& [name, value] :
+             {std::pair{"cloud name", cloudName}, std::pair{"API key", apiKey}, std::pair{"API secret", apiSecret}}) {
             if (value.empty()) {
                 missing += missing.empty() ? name : std::string(", ") + name;
             }

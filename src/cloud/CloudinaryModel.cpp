@@ -150,7 +150,8 @@ std::optional<std::string> LiveStream::archiveUrl(std::string_view cloudName) co
 core::Result<LiveStreamOutput> parseOutput(const json& value)
 {
     if (!value.is_object()) {
-        return core::Error{CloudErrc::invalidResponse, std::string("an output should be an object, got ") + value.type_name()};
+        return core::Error{CloudErrc::invalidResponse,
+                           std::string("an output should be an object, got ") + value.type_name()};
     }
     LiveStreamOutput output;
     auto id = optionalText(value, "id", "output");
@@ -179,7 +180,8 @@ core::Result<LiveStreamOutput> parseOutput(const json& value)
 core::Result<LiveStream> parseLiveStream(const json& value)
 {
     if (!value.is_object()) {
-        return core::Error{CloudErrc::invalidResponse, std::string("a live stream should be an object, got ") + value.type_name()};
+        return core::Error{CloudErrc::invalidResponse,
+                           std::string("a live stream should be an object, got ") + value.type_name()};
     }
     LiveStream stream;
     auto id = optionalText(value, "id", "stream");
@@ -202,7 +204,8 @@ core::Result<LiveStream> parseLiveStream(const json& value)
 
     if (const auto input = value.find("input"); input != value.end() && !input->is_null()) {
         if (!input->is_object()) {
-            return core::Error{CloudErrc::invalidResponse, std::string("stream.input should be an object, got ") + input->type_name()};
+            return core::Error{CloudErrc::invalidResponse,
+                               std::string("stream.input should be an object, got ") + input->type_name()};
         }
         auto type = optionalText(*input, "type", "stream.input");
         auto uri = optionalText(*input, "uri", "stream.input");
@@ -218,7 +221,8 @@ core::Result<LiveStream> parseLiveStream(const json& value)
     }
     if (const auto outputs = value.find("outputs"); outputs != value.end() && !outputs->is_null()) {
         if (!outputs->is_array()) {
-            return core::Error{CloudErrc::invalidResponse, std::string("stream.outputs should be a list, got ") + outputs->type_name()};
+            return core::Error{CloudErrc::invalidResponse,
+                               std::string("stream.outputs should be a list, got ") + outputs->type_name()};
         }
         for (const json& entry : *outputs) {
             core::Result<LiveStreamOutput> output = parseOutput(entry);
@@ -242,9 +246,9 @@ core::Result<LiveStream> parseLiveStream(const json& value)
     stream.createdAtMs = *created;
     stream.updatedAtMs = *updated;
 
-    static constexpr std::array<std::string_view, 10> known{"id", "name", "status", "input", "outputs",
-                                                            "idle_timeout_sec", "max_runtime_sec", "created_at",
-                                                            "updated_at", "request_id"};
+    static constexpr std::array<std::string_view, 10> known{
+        "id",         "name",       "status",    "input", "outputs", "idle_timeout_sec", "max_runtime_sec",
+        "created_at", "updated_at", "request_id"};
     for (const auto& [key, field] : value.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             stream.extra[key] = field;
@@ -256,7 +260,8 @@ core::Result<LiveStream> parseLiveStream(const json& value)
 core::Result<std::vector<LiveStream>> parseLiveStreamList(const json& value)
 {
     if (!value.is_array()) {
-        return core::Error{CloudErrc::invalidResponse, std::string("the stream list should be a list, got ") + value.type_name()};
+        return core::Error{CloudErrc::invalidResponse,
+                           std::string("the stream list should be a list, got ") + value.type_name()};
     }
     std::vector<LiveStream> streams;
     streams.reserve(value.size());
@@ -305,13 +310,14 @@ ApiOutcome interpretApiResponse(int httpStatus, const std::vector<HttpHeader>& h
 
     if (httpStatus >= 200 && httpStatus < 300) {
         if (!parsed) {
-            outcome.data = core::Error{CloudErrc::invalidResponse, "HTTP " + std::to_string(httpStatus) + ": the body is not JSON"};
+            outcome.data = core::Error{CloudErrc::invalidResponse,
+                                       "HTTP " + std::to_string(httpStatus) + ": the body is not JSON"};
             outcome.advice.retryable = true;
             return outcome;
         }
         if (!envelope.is_object() || !envelope.contains("data")) {
-            outcome.data = core::Error{CloudErrc::invalidResponse,
-                                       serverMessage.empty() ? "the answer has no data" : detail};
+            outcome.data =
+                core::Error{CloudErrc::invalidResponse, serverMessage.empty() ? "the answer has no data" : detail};
             return outcome;
         }
         outcome.data = envelope.at("data");

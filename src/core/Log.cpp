@@ -139,7 +139,8 @@ Status installLogSink(const QString& filePath, bool alsoToStderr)
     if (!filePath.isEmpty()) {
         const QFileInfo info(filePath);
         if (!QDir().mkpath(info.absolutePath())) {
-            return Error{CoreErrc::fileUnwritable, "cannot create the log directory " + info.absolutePath().toStdString()};
+            return Error{CoreErrc::fileUnwritable,
+                         "cannot create the log directory " + info.absolutePath().toStdString()};
         }
         sink.file.setFileName(filePath);
         if (!sink.file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {

@@ -24,8 +24,7 @@ std::string ReconnectConfig::validationError() const
     return {};
 }
 
-ReconnectPolicy::ReconnectPolicy(ReconnectConfig config, std::optional<std::uint64_t> jitterSeed)
-    : config_(config)
+ReconnectPolicy::ReconnectPolicy(ReconnectConfig config, std::optional<std::uint64_t> jitterSeed) : config_(config)
 {
     const std::uint64_t seed = jitterSeed ? *jitterSeed : std::random_device{}();
     std::mt19937_64 generator(seed);

@@ -22,34 +22,82 @@ std::vector<SettingDefinition> makeDefinitions()
 {
     using T = SettingType;
     return {
-        {setting::ingestProvider, T::text, QStringLiteral("custom"),
-         "Where the stream goes: custom (an RTMP server), cloudinary, or backend (the seed's backend)", 0, 0,
+        {setting::ingestProvider,
+         T::text,
+         QStringLiteral("custom"),
+         "Where the stream goes: custom (an RTMP server), cloudinary, or backend (the seed's backend)",
+         0,
+         0,
          {QStringLiteral("custom"), QStringLiteral("cloudinary"), QStringLiteral("backend")}},
-        {setting::ingestRtmpUrl, T::text, QStringLiteral("rtmp://127.0.0.1:1935/live"),
-         "RTMP ingest server of the custom provider (the stream key is appended)", 0, 0, {}},
-        {setting::ingestRtmpsUrl, T::text, QStringLiteral("rtmps://127.0.0.1:1936/live"),
-         "RTMPS ingest server of the custom provider", 0, 0, {}},
-        {setting::ingestHlsBaseUrl, T::text, QStringLiteral("http://127.0.0.1:8080/hls"),
-         "Where viewers play the custom provider's stream: <base>/<stream key>.m3u8", 0, 0, {}},
-        {setting::tlsExtraCaFile, T::text, QString(),
-         "A private certificate authority (PEM) to trust in addition to the system's; empty for none", 0, 0, {}},
-        {setting::nostrRelays, T::textList, QStringList{QStringLiteral("ws://127.0.0.1:7447")},
-         "Nostr relays the live event is published to, the primary first", 0, 0, {}},
-        {setting::chatUrl, T::text, QStringLiteral("http://127.0.0.1:3001"),
-         "The real-time channel (Socket.IO) for viewer chat", 0, 0, {}},
+        {setting::ingestRtmpUrl,
+         T::text,
+         QStringLiteral("rtmp://127.0.0.1:1935/live"),
+         "RTMP ingest server of the custom provider (the stream key is appended)",
+         0,
+         0,
+         {}},
+        {setting::ingestRtmpsUrl,
+         T::text,
+         QStringLiteral("rtmps://127.0.0.1:1936/live"),
+         "RTMPS ingest server of the custom provider",
+         0,
+         0,
+         {}},
+        {setting::ingestHlsBaseUrl,
+         T::text,
+         QStringLiteral("http://127.0.0.1:8080/hls"),
+         "Where viewers play the custom provider's stream: <base>/<stream key>.m3u8",
+         0,
+         0,
+         {}},
+        {setting::tlsExtraCaFile,
+         T::text,
+         QString(),
+         "A private certificate authority (PEM) to trust in addition to the system's; empty for none",
+         0,
+         0,
+         {}},
+        {setting::nostrRelays,
+         T::textList,
+         QStringList{QStringLiteral("ws://127.0.0.1:7447")},
+         "Nostr relays the live event is published to, the primary first",
+         0,
+         0,
+         {}},
+        {setting::chatUrl,
+         T::text,
+         QStringLiteral("http://127.0.0.1:3001"),
+         "The real-time channel (Socket.IO) for viewer chat",
+         0,
+         0,
+         {}},
         {setting::backendUrl, T::text, QString(), "The seed backend's HTTP API; empty when none is used", 0, 0, {}},
-        {setting::cloudinaryApiBaseUrl, T::text, QStringLiteral("https://api.cloudinary.com"),
-         "Cloudinary API host", 0, 0, {}},
+        {setting::cloudinaryApiBaseUrl,
+         T::text,
+         QStringLiteral("https://api.cloudinary.com"),
+         "Cloudinary API host",
+         0,
+         0,
+         {}},
         {setting::cloudinaryCloudName, T::text, QString(), "Cloudinary cloud name", 0, 0, {}},
-        {setting::cloudinaryApiKey, T::text, QString(),
-         "Cloudinary API key (the API secret is kept in the keyring)", 0, 0, {}},
-        {setting::videoPreset, T::text, QStringLiteral("720p30"), "Output preset", 0, 0,
+        {setting::cloudinaryApiKey,
+         T::text,
+         QString(),
+         "Cloudinary API key (the API secret is kept in the keyring)",
+         0,
+         0,
+         {}},
+        {setting::videoPreset,
+         T::text,
+         QStringLiteral("720p30"),
+         "Output preset",
+         0,
+         0,
          {QStringLiteral("720p30"), QStringLiteral("1080p30"), QStringLiteral("cloudinary")}},
         {setting::videoBitrateKbps, T::integer, 2500, "Video bitrate in kbit/s", 300, 20000, {}},
         {setting::audioBitrateKbps, T::integer, 128, "Audio bitrate in kbit/s", 64, 320, {}},
         {setting::recordingEnabled, T::boolean, false, "Record locally while streaming", 0, 0, {}},
-        {setting::recordingDirectory, T::text, QString(), "Where recordings go; empty for the Videos folder", 0, 0,
-         {}},
+        {setting::recordingDirectory, T::text, QString(), "Where recordings go; empty for the Videos folder", 0, 0, {}},
         {setting::reconnectEnabled, T::boolean, true, "Reconnect automatically after a drop", 0, 0, {}},
         {setting::reconnectInitialDelayMs, T::integer, 2000, "First reconnect delay in ms", 100, 600000, {}},
         {setting::reconnectMaxDelayMs, T::integer, 900000, "Longest reconnect delay in ms", 1000, 3600000, {}},
@@ -78,15 +126,16 @@ std::optional<bool> parseBoolean(const QVariant& raw)
 
 } // namespace
 
-Settings::Settings(std::unique_ptr<QSettings> storage) : storage_(std::move(storage)) {}
+Settings::Settings(std::unique_ptr<QSettings> storage) : storage_(std::move(storage))
+{}
 Settings::Settings(Settings&&) noexcept = default;
 Settings& Settings::operator=(Settings&&) noexcept = default;
 Settings::~Settings() = default;
 
 Settings Settings::forUser()
 {
-    return Settings(std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("HostStudio"),
-                                                QStringLiteral("hoststudio")));
+    return Settings(std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope,
+                                                QStringLiteral("HostStudio"), QStringLiteral("hoststudio")));
 }
 
 Result<Settings> Settings::openFile(const QString& iniPath)
@@ -222,11 +271,14 @@ Status Settings::set(std::string_view key, const QVariant& newValue)
         std::string expectation;
         switch (entry->type) {
         case SettingType::integer:
-            expectation = "a whole number from " + std::to_string(entry->minimum) + " to " + std::to_string(entry->maximum);
+            expectation =
+                "a whole number from " + std::to_string(entry->minimum) + " to " + std::to_string(entry->maximum);
             break;
         case SettingType::boolean: expectation = "true or false"; break;
         case SettingType::text:
-            expectation = entry->choices.isEmpty() ? "one text" : "one of " + entry->choices.join(QStringLiteral(", ")).toStdString();
+            expectation = entry->choices.isEmpty()
+                              ? "one text"
+                              : "one of " + entry->choices.join(QStringLiteral(", ")).toStdString();
             break;
         case SettingType::textList: expectation = "a list of texts"; break;
         }

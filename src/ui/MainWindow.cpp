@@ -248,7 +248,8 @@ void MainWindow::buildStatusBar(const core::Settings& settings)
     addBadge(tr("Channel"), QStringLiteral("channelBadge"));
     const QStringList relays = settings.textList(core::setting::nostrRelays);
     for (int index = 0; index < relays.size(); ++index) {
-        addBadge(relays.size() == 1 ? tr("Relay") : tr("Relay %1").arg(index + 1), QStringLiteral("relayBadge%1").arg(index));
+        addBadge(relays.size() == 1 ? tr("Relay") : tr("Relay %1").arg(index + 1),
+                 QStringLiteral("relayBadge%1").arg(index));
         badges_.back()->setToolTip(relays.at(index));
     }
     addBadge(tr("Recording"), QStringLiteral("recordingBadge"));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "hoststudio/core/Settings.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
+#include "hoststudio/core/Settings.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
 
@@ -39,8 +39,7 @@ protected:
         ASSERT_TRUE(QTest::qWaitForWindowExposed(window_.get()));
     }
 
-    template <typename T>
-    T* child(const char* objectName)
+    template <typename T> T* child(const char* objectName)
     {
         T* found = window_->findChild<T*>(QLatin1String(objectName));
         EXPECT_NE(found, nullptr) << "no " << objectName;
@@ -54,8 +53,8 @@ protected:
 
 TEST_F(MainWindowTest, ShowsEveryRegionOfTheStudio)
 {
-    for (const char* region : {"header", "eventPanel", "sourcesPanel", "stepsPanel", "preview", "urlsPanel",
-                               "chatDock", "statusBar", "goLiveButton", "liveTimer", "healthLabel"}) {
+    for (const char* region : {"header", "eventPanel", "sourcesPanel", "stepsPanel", "preview", "urlsPanel", "chatDock",
+                               "statusBar", "goLiveButton", "liveTimer", "healthLabel"}) {
         QWidget* widget = window_->findChild<QWidget*>(QLatin1String(region));
         ASSERT_NE(widget, nullptr) << region;
         EXPECT_TRUE(widget->isVisible()) << region;

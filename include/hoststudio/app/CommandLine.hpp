@@ -22,10 +22,10 @@ enum class Mode {
 
 struct Invocation {
     Mode mode = Mode::window;
-    QString configPath;   // --config FILE: an INI settings file (must exist)
-    QString verb;         // the first positional argument, if any
+    QString configPath; // --config FILE: an INI settings file (must exist)
+    QString verb;       // the first positional argument, if any
     QStringList verbArguments;
-    QString error;        // for Mode::invalid
+    QString error; // for Mode::invalid
 };
 
 // Parses the arguments after the program name.

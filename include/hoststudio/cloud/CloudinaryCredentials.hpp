@@ -19,9 +19,8 @@ class CloudinaryCredentials {
 public:
     // cloudinary://API_KEY:API_SECRET@CLOUD_NAME (surrounding blanks ignored).
     [[nodiscard]] static core::Result<CloudinaryCredentials> fromUrl(std::string_view url);
-    [[nodiscard]] static core::Result<CloudinaryCredentials> fromParts(std::string_view cloudName,
-                                                                       std::string_view apiKey,
-                                                                       std::string_view apiSecret);
+    [[nodiscard]] static core::Result<CloudinaryCredentials>
+    fromParts(std::string_view cloudName, std::string_view apiKey, std::string_view apiSecret);
 
     [[nodiscard]] const std::string& cloudName() const noexcept { return cloudName_; }
     [[nodiscard]] const std::string& apiKey() const noexcept { return apiKey_; }

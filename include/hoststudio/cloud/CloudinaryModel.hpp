@@ -81,9 +81,8 @@ struct ApiOutcome {
 
 // Interprets an HTTP answer from the Live Streaming API: status, headers, body.
 // `now` resolves an absolute X-FeatureRateLimit-Reset date into a wait.
-[[nodiscard]] ApiOutcome interpretApiResponse(int httpStatus, const std::vector<HttpHeader>& headers,
-                                              std::string_view body,
-                                              std::chrono::system_clock::time_point now =
-                                                  std::chrono::system_clock::now());
+[[nodiscard]] ApiOutcome
+interpretApiResponse(int httpStatus, const std::vector<HttpHeader>& headers, std::string_view body,
+                     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 } // namespace hoststudio::cloud

@@ -20,15 +20,13 @@
 namespace hoststudio::core {
 
 // A category whose messages come from one function over the enum.
-template <typename Enum>
-class EnumErrorCategory final : public std::error_category {
+template <typename Enum> class EnumErrorCategory final : public std::error_category {
 public:
     using DescribeFunction = const char* (*)(Enum) noexcept;
 
     constexpr EnumErrorCategory(const char* categoryName, DescribeFunction describe) noexcept
         : categoryName_(categoryName), describe_(describe)
-    {
-    }
+    {}
 
     [[nodiscard]] const char* name() const noexcept override { return categoryName_; }
 
@@ -52,13 +50,11 @@ public:
     Error() = default;
     Error(std::error_code code, std::string detail = {}) // NOLINT(google-explicit-constructor)
         : code_(code), detail_(std::move(detail))
-    {
-    }
+    {}
     template <typename Enum, typename = std::enable_if_t<std::is_error_code_enum_v<Enum>>>
     Error(Enum value, std::string detail = {}) // NOLINT(google-explicit-constructor)
         : code_(make_error_code(value)), detail_(std::move(detail))
-    {
-    }
+    {}
 
     [[nodiscard]] const std::error_code& code() const noexcept { return code_; }
     [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
@@ -104,21 +100,20 @@ enum class CoreErrc {
 } // namespace hoststudio::core
 
 // Registers a module's error enum with <system_error>; use at global scope in the module's header.
-#define HOSTSTUDIO_DECLARE_ERROR_ENUM(QualifiedEnum)                                                         \
-    template <>                                                                                              \
-    struct std::is_error_code_enum<QualifiedEnum> : std::true_type {}
+#define HOSTSTUDIO_DECLARE_ERROR_ENUM(QualifiedEnum)                                                                   \
+    template <> struct std::is_error_code_enum<QualifiedEnum> : std::true_type {}
 
 // Defines `<categoryFunction>()` and `make_error_code(Enum)` in the current namespace, with the
 // messages of `describeFunction` (a `const char* f(Enum) noexcept` returning nullptr for unknown values).
-#define HOSTSTUDIO_DEFINE_ERROR_CATEGORY(Enum, categoryFunction, categoryName, describeFunction)             \
-    const std::error_category& categoryFunction() noexcept                                                   \
-    {                                                                                                        \
-        static const ::hoststudio::core::EnumErrorCategory<Enum> category{categoryName, describeFunction};   \
-        return category;                                                                                     \
-    }                                                                                                        \
-    std::error_code make_error_code(Enum value) noexcept                                                     \
-    {                                                                                                        \
-        return {static_cast<int>(value), categoryFunction()};                                                \
+#define HOSTSTUDIO_DEFINE_ERROR_CATEGORY(Enum, categoryFunction, categoryName, describeFunction)                       \
+    const std::error_category& categoryFunction() noexcept                                                             \
+    {                                                                                                                  \
+        static const ::hoststudio::core::EnumErrorCategory<Enum> category{categoryName, describeFunction};             \
+        return category;                                                                                               \
+    }                                                                                                                  \
+    std::error_code make_error_code(Enum value) noexcept                                                               \
+    {                                                                                                                  \
+        return {static_cast<int>(value), categoryFunction()};                                                          \
     }
 
 HOSTSTUDIO_DECLARE_ERROR_ENUM(hoststudio::core::CoreErrc);

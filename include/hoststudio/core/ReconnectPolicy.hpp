@@ -41,8 +41,8 @@ enum class FailurePhase {
 };
 
 enum class RetryVerdict {
-    retry,          // wait `delay`, then try again
-    doNotRetry,     // a first-connect failure, or reconnecting is switched off
+    retry,      // wait `delay`, then try again
+    doNotRetry, // a first-connect failure, or reconnecting is switched off
     retriesExhausted,
     cancelled,
 };

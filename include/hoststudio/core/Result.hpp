@@ -25,10 +25,9 @@ namespace detail {
 }
 } // namespace detail
 
-template <typename T>
-class [[nodiscard]] Result {
+template <typename T> class [[nodiscard]] Result {
 public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {} // NOLINT(google-explicit-constructor)
+    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) // NOLINT(google-explicit-constructor)
     {
         if (!std::get<1>(state_).isError()) {
@@ -37,8 +36,7 @@ public:
     }
     template <typename Enum, typename = std::enable_if_t<std::is_error_code_enum_v<Enum>>>
     Result(Enum code, std::string detail = {}) : Result(Error{code, std::move(detail)}) // NOLINT
-    {
-    }
+    {}
 
     [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return ok(); }
@@ -84,8 +82,7 @@ private:
     std::variant<T, Error> state_;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <> class [[nodiscard]] Result<void> {
 public:
     Result() = default;
     Result(Error error) : error_(std::move(error)) // NOLINT(google-explicit-constructor)
@@ -96,8 +93,7 @@ public:
     }
     template <typename Enum, typename = std::enable_if_t<std::is_error_code_enum_v<Enum>>>
     Result(Enum code, std::string detail = {}) : Result(Error{code, std::move(detail)}) // NOLINT
-    {
-    }
+    {}
 
     [[nodiscard]] bool ok() const noexcept { return !error_.isError(); }
     explicit operator bool() const noexcept { return ok(); }

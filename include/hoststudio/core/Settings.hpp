@@ -34,8 +34,8 @@ struct SettingDefinition {
     SettingType type = SettingType::text;
     QVariant defaultValue;
     std::string_view description;
-    qint64 minimum = 0; // integers only
-    qint64 maximum = 0; // integers only
+    qint64 minimum = 0;  // integers only
+    qint64 maximum = 0;  // integers only
     QStringList choices; // text only; empty = any text
 };
 

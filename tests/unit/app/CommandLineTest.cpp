@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "hoststudio/app/Application.hpp"
 #include "hoststudio/app/CommandLine.hpp"
+#include "hoststudio/app/Application.hpp"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -34,8 +34,13 @@ TEST(CommandLine, ParsesTheTable)
         {"help_wins", {"--version", "--help"}, Mode::help, {}, {}, {}, {}},
         {"headless_alone_is_status", {"--headless"}, Mode::headless, {}, "status", {}, {}},
         {"verb", {"status"}, Mode::headless, {}, "status", {}, {}},
-        {"verb_keeps_its_arguments", {"--config", "a.ini", "status", "--json", "x"}, Mode::headless, "a.ini", "status",
-         {"--json", "x"}, {}},
+        {"verb_keeps_its_arguments",
+         {"--config", "a.ini", "status", "--json", "x"},
+         Mode::headless,
+         "a.ini",
+         "status",
+         {"--json", "x"},
+         {}},
         {"unknown_option", {"--frobnicate"}, Mode::invalid, {}, {}, {}, "unknown option '--frobnicate'"},
         {"unknown_verb", {"teleport"}, Mode::invalid, {}, {}, {}, "unknown command 'teleport'"},
         {"config_without_value", {"--config"}, Mode::invalid, {}, {}, {}, "--config needs a file"},
@@ -45,7 +50,8 @@ TEST(CommandLine, ParsesTheTable)
         const Invocation invocation = parseCommandLine(row.arguments);
         EXPECT_EQ(invocation.mode, row.mode) << row.name;
         if (row.mode == Mode::invalid) {
-            EXPECT_TRUE(invocation.error.contains(row.errorFragment)) << row.name << ": " << invocation.error.toStdString();
+            EXPECT_TRUE(invocation.error.contains(row.errorFragment))
+                << row.name << ": " << invocation.error.toStdString();
             EXPECT_TRUE(invocation.error.contains(QStringLiteral("--help")) ||
                         invocation.error.contains(QStringLiteral("PATH")))
                 << row.name << ": an error must say what to do";
@@ -90,8 +96,8 @@ TEST(Headless, StatusPrintsOneJsonLineWithTheSettings)
 
 TEST(Headless, MissingConfigSaysWhatToDo)
 {
-    Invocation invocation = parseCommandLine({QStringLiteral("--config"), QStringLiteral("/nonexistent/s.ini"),
-                                              QStringLiteral("status")});
+    Invocation invocation =
+        parseCommandLine({QStringLiteral("--config"), QStringLiteral("/nonexistent/s.ini"), QStringLiteral("status")});
     QString outText;
     QString errText;
     QTextStream out(&outText);

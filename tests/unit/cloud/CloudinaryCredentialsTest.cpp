@@ -13,7 +13,8 @@ namespace {
 
 TEST(CloudinaryCredentials, ReadsCloudinaryUrl)
 {
-    const auto credentials = CloudinaryCredentials::fromUrl("  cloudinary://123456789012345:abcDEF_ghi-jkl@democloud\n");
+    const auto credentials =
+        CloudinaryCredentials::fromUrl("  cloudinary://123456789012345:abcDEF_ghi-jkl@democloud\n");
     ASSERT_TRUE(credentials.ok()) << credentials.error().describe();
     EXPECT_EQ(credentials->cloudName(), "democloud");
     EXPECT_EQ(credentials->apiKey(), "123456789012345");

@@ -62,19 +62,30 @@ TEST_P(ReconnectSchedule, FollowsTheTable)
     EXPECT_EQ(policy.onFailure(FailurePhase::midSession).verdict, RetryVerdict::retriesExhausted);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, ReconnectSchedule,
-    testing::Values(
-        ScheduleCase{"obs_x1_5", 1.5, milliseconds(2000), milliseconds(900000), 6,
-                     {milliseconds(2000), milliseconds(3000), milliseconds(4500), milliseconds(6750),
-                      milliseconds(10125), milliseconds(15188)}},
-        ScheduleCase{"capped", 2.0, milliseconds(1000), milliseconds(5000), 5,
-                     {milliseconds(1000), milliseconds(2000), milliseconds(4000), milliseconds(5000),
-                      milliseconds(5000)}},
-        ScheduleCase{"no_retries", 1.5, milliseconds(2000), milliseconds(900000), 0, {}},
-        ScheduleCase{"constant", 1.0, milliseconds(500), milliseconds(500), 3,
-                     {milliseconds(500), milliseconds(500), milliseconds(500)}}),
-    [](const testing::TestParamInfo<ScheduleCase>& row) { return std::string(row.param.name); });
+INSTANTIATE_TEST_SUITE_P(Table, ReconnectSchedule,
+                         testing::Values(ScheduleCase{"obs_x1_5",
+                                                      1.5,
+                                                      milliseconds(2000),
+                                                      milliseconds(900000),
+                                                      6,
+                                                      {milliseconds(2000), milliseconds(3000), milliseconds(4500),
+                                                       milliseconds(6750), milliseconds(10125), milliseconds(15188)}},
+                                         ScheduleCase{"capped",
+                                                      2.0,
+                                                      milliseconds(1000),
+                                                      milliseconds(5000),
+                                                      5,
+                                                      {milliseconds(1000), milliseconds(2000), milliseconds(4000),
+                                                       milliseconds(5000), milliseconds(5000)}},
+                                         ScheduleCase{
+                                             "no_retries", 1.5, milliseconds(2000), milliseconds(900000), 0, {}},
+                                         ScheduleCase{"constant",
+                                                      1.0,
+                                                      milliseconds(500),
+                                                      milliseconds(500),
+                                                      3,
+                                                      {milliseconds(500), milliseconds(500), milliseconds(500)}}),
+                         [](const testing::TestParamInfo<ScheduleCase>& row) { return std::string(row.param.name); });
 
 TEST(ReconnectPolicy, TwentyFiveRetriesReachTheFifteenMinuteCap)
 {

@@ -82,7 +82,8 @@ TEST_F(SettingsTest, InvalidStoredValuesReadAsTheDefault)
         {"too_large", "[audio]\nbitrateKbps=100000\n", setting::audioBitrateKbps, 128},
         {"not_a_choice", "[ingest]\nprovider=youtube\n", setting::ingestProvider, QStringLiteral("custom")},
         {"not_a_boolean", "[ui]\nconfirmEndStream=maybe\n", setting::confirmEndStream, true},
-        {"list_for_text", "[ingest]\nrtmpUrl=a, b\n", setting::ingestRtmpUrl, QStringLiteral("rtmp://127.0.0.1:1935/live")},
+        {"list_for_text", "[ingest]\nrtmpUrl=a, b\n", setting::ingestRtmpUrl,
+         QStringLiteral("rtmp://127.0.0.1:1935/live")},
     };
     for (const InvalidValueCase& row : rows) {
         Result<Settings> opened = Settings::openFile(writeIni(row.ini));
@@ -115,14 +116,16 @@ TEST_F(SettingsTest, ValuesSurviveAWriteAndReadBack)
         Settings settings = Settings::atPath(path);
         ASSERT_TRUE(settings.set(setting::videoBitrateKbps, 4000).ok());
         ASSERT_TRUE(settings.set(setting::recordingEnabled, QStringLiteral("yes")).ok());
-        ASSERT_TRUE(settings.set(setting::nostrRelays, QStringList{QStringLiteral("wss://a"), QStringLiteral("wss://b")}).ok());
+        ASSERT_TRUE(
+            settings.set(setting::nostrRelays, QStringList{QStringLiteral("wss://a"), QStringLiteral("wss://b")}).ok());
         ASSERT_TRUE(settings.sync().ok());
     }
     Result<Settings> reopened = Settings::openFile(path);
     ASSERT_TRUE(reopened.ok());
     EXPECT_EQ(reopened->integer(setting::videoBitrateKbps), 4000);
     EXPECT_TRUE(reopened->flag(setting::recordingEnabled));
-    EXPECT_EQ(reopened->textList(setting::nostrRelays), (QStringList{QStringLiteral("wss://a"), QStringLiteral("wss://b")}));
+    EXPECT_EQ(reopened->textList(setting::nostrRelays),
+              (QStringList{QStringLiteral("wss://a"), QStringLiteral("wss://b")}));
     reopened->reset(setting::videoBitrateKbps);
     EXPECT_EQ(reopened->integer(setting::videoBitrateKbps), 2500);
 }
