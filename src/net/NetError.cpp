@@ -21,6 +21,10 @@ const char* describeNetError(NetErrc value) noexcept
     case NetErrc::httpStatus: return "unexpected HTTP status";
     case NetErrc::protocolError: return "protocol error";
     case NetErrc::cancelled: return "cancelled";
+    case NetErrc::sendQueueFull: return "send queue full";
+    case NetErrc::notConnected: return "not connected";
+    case NetErrc::wrongThread: return "called on the wrong thread";
+    case NetErrc::invalidCaFile: return "CA certificate file unusable";
     }
     return nullptr;
 }

@@ -34,9 +34,27 @@ const SchemeInfo* findScheme(std::string_view scheme)
     return found == kSchemes.end() ? nullptr : &*found;
 }
 
+// The URL as it may be quoted in an error: user info (a password, a token) replaced by "***".
+std::string withoutUserInfo(std::string_view text)
+{
+    const std::size_t authorityStart = text.find("://");
+    if (authorityStart == std::string_view::npos) {
+        return std::string(text);
+    }
+    const std::size_t hostStart = authorityStart + 3;
+    const std::size_t authorityEnd = text.find_first_of("/?#", hostStart);
+    const std::string_view authority = text.substr(
+        hostStart, authorityEnd == std::string_view::npos ? std::string_view::npos : authorityEnd - hostStart);
+    const std::size_t at = authority.rfind('@');
+    if (at == std::string_view::npos) {
+        return std::string(text);
+    }
+    return std::string(text.substr(0, hostStart)) + "***" + std::string(text.substr(hostStart + at));
+}
+
 core::Error invalid(std::string_view text, std::string_view why)
 {
-    return core::Error{NetErrc::invalidUrl, std::string(why) + ": '" + std::string(text) + "'"};
+    return core::Error{NetErrc::invalidUrl, std::string(why) + ": '" + withoutUserInfo(text) + "'"};
 }
 
 bool isHostCharacter(char character)
@@ -80,8 +98,8 @@ core::Result<Url> Url::parse(std::string_view text)
     }
     const SchemeInfo* scheme = findScheme(url.scheme_);
     if (scheme == nullptr) {
-        return core::Error{NetErrc::unsupportedScheme,
-                           "'" + url.scheme_ + "' in '" + std::string(text) + "' (use http, https, ws, wss, rtmp or rtmps)"};
+        return core::Error{NetErrc::unsupportedScheme, "'" + url.scheme_ + "' in '" + withoutUserInfo(text) +
+                                                           "' (use http, https, ws, wss, rtmp or rtmps)"};
     }
 
     std::string_view rest = text.substr(schemeEnd + 3);
@@ -89,7 +107,8 @@ core::Result<Url> Url::parse(std::string_view text)
     rest = rest.substr(0, fragmentStart);
     const std::size_t authorityEnd = rest.find_first_of("/?");
     std::string_view authority = rest.substr(0, authorityEnd);
-    std::string_view afterAuthority = authorityEnd == std::string_view::npos ? std::string_view{} : rest.substr(authorityEnd);
+    std::string_view afterAuthority =
+        authorityEnd == std::string_view::npos ? std::string_view{} : rest.substr(authorityEnd);
 
     if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
         url.userInfo_ = std::string(authority.substr(0, at));

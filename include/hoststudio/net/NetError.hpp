@@ -24,6 +24,10 @@ enum class NetErrc {
     httpStatus,
     protocolError,
     cancelled,
+    sendQueueFull,
+    notConnected,
+    wrongThread,
+    invalidCaFile,
 };
 
 [[nodiscard]] const std::error_category& netCategory() noexcept;
