@@ -10,6 +10,10 @@ const std::vector<Verb>& verbs()
     static const std::vector<Verb> all{
         {QStringLiteral("status"), QStringLiteral("status"),
          QStringLiteral("print the configuration the studio would use"), &runStatusVerb},
+        {QStringLiteral("live"),
+         QStringLiteral("live --source testpattern --to rtmp://HOST/APP/KEY [--record FILE] [--duration S] "
+                        "[--preset NAME] [--ca-file PEM]"),
+         QStringLiteral("stream without a window, printing statistics as JSON lines"), &runLiveVerb},
     };
     return all;
 }

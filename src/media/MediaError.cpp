@@ -18,6 +18,11 @@ const char* describeMediaError(MediaErrc value) noexcept
     case MediaErrc::invalidStreamKey: return "stream key rejected";
     case MediaErrc::disconnected: return "disconnected from the ingest";
     case MediaErrc::recordingFailed: return "recording failed";
+    case MediaErrc::invalidSettings: return "invalid encoder settings";
+    case MediaErrc::invalidUrl: return "invalid stream URL";
+    case MediaErrc::certificateNotTrusted: return "the ingest's TLS certificate is not trusted";
+    case MediaErrc::presetsMalformed: return "service presets malformed";
+    case MediaErrc::reconnectGaveUp: return "gave up reconnecting to the ingest";
     }
     return nullptr;
 }

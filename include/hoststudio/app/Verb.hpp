@@ -40,5 +40,6 @@ struct Verb {
 
 // The commands, one per file in src/app/verbs/.
 int runStatusVerb(VerbContext& context);
+int runLiveVerb(VerbContext&);
 
 } // namespace hoststudio::app

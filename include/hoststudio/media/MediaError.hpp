@@ -21,6 +21,11 @@ enum class MediaErrc {
     invalidStreamKey,
     disconnected,
     recordingFailed,
+    invalidSettings,       // an encoder setting out of range, an unknown preset
+    invalidUrl,            // not an rtmp:// or rtmps:// URL with an application and a key
+    certificateNotTrusted, // rtmps: the server's certificate failed verification
+    presetsMalformed,      // the service presets file is not what the studio expects
+    reconnectGaveUp,       // a dropped stream could not be re-established within the retry budget
 };
 
 [[nodiscard]] const std::error_category& mediaCategory() noexcept;

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// Media out: a synthetic source encoded once (libx264 + AAC-LC) and the same packets fed to every
+// network output (RTMP/RTMPS over libavformat FLV) and to an optional crash-safe local recording
+// (Matroska, a cluster at least every second, flushed to disk as written).
+//
+// Threads (all owned by the pipeline, joined by stop()):
+//  - the encoder thread: opens the encoders and outputs, then renders, encodes and pushes packets on
+//    the output clock; it never waits for the network (each output has its own SendQueue);
+//  - one sender thread per network output: connect, send, and reconnect by core::ReconnectPolicy
+//    after a mid-stream drop (a first-connect failure ends the start at once);
+//  - the recorder thread: writes every packet, never drops.
+// Events reach the owner through `EventCallback`, called on those threads: it must only post
+// (e.g. QMetaObject::invokeMethod(..., Qt::QueuedConnection)). Public methods are for the owner's
+// thread; sampleStats() reads atomics and mutex-guarded fields only.
+
+#include "hoststudio/core/ReconnectPolicy.hpp"
+#include "hoststudio/core/Result.hpp"
+#include "hoststudio/media/EncoderSettings.hpp"
+#include "hoststudio/media/LiveStats.hpp"
+#include "hoststudio/media/SendQueue.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace hoststudio::media {
+
+struct NetworkOutputConfig {
+    std::string url;    // rtmp(s)://host[:port]/app/KEY
+    std::string caFile; // rtmps: a PEM bundle to trust instead of the system's (kSystemCaFile)
+    core::ReconnectConfig reconnect = core::ReconnectConfig::defaults();
+    std::chrono::milliseconds connectTimeout{10000};
+    std::chrono::milliseconds sendTimeout{5000}; // one write blocked this long counts as a drop
+    int sendBufferBytes = 0;                     // the socket's send buffer (SO_SNDBUF); 0: the kernel's auto-tuning.
+                             // A small one keeps the backlog in the SendQueue, where it is measured.
+    SendQueueLimits queueLimits;
+};
+
+struct RecordingConfig {
+    std::string filePath; // Matroska
+    std::chrono::milliseconds clusterDuration{1000};
+};
+
+// The Matroska chunk stream (an ingest fed over a message channel). `onChunk` runs on the chunk
+// thread; it must copy or post and return at once. `header` is true for the container header that
+// starts every (re)start; media chunks are whole clusters.
+struct ChunkStreamConfig {
+    std::function<void(std::span<const std::uint8_t> bytes, bool header)> onChunk;
+    std::chrono::milliseconds clusterDuration{1000};
+    SendQueueLimits queueLimits;
+};
+
+struct LiveConfig {
+    EncoderSettings encoder = EncoderSettings::defaults();
+    std::vector<NetworkOutputConfig> outputs;
+    std::optional<RecordingConfig> recording;
+    std::optional<ChunkStreamConfig> chunkStream;
+    std::chrono::milliseconds flushTimeout{5000}; // on stop, how long queued packets may still be sent
+};
+
+enum class LiveEventKind : std::uint8_t {
+    started,            // every output connected, encoding runs
+    startFailed,        // `error`: an output's first connect or the encoders failed; stopping
+    outputDropped,      // `outputIndex` lost its connection mid-stream
+    outputReconnecting, // next attempt `attempt` of `maxAttempts` in `retryDelay`
+    outputReconnected,
+    outputFailed,    // `error`: retries exhausted
+    recordingFailed, // `error`
+    stopped,
+};
+[[nodiscard]] const char* liveEventName(LiveEventKind kind) noexcept;
+
+struct LiveEvent {
+    LiveEventKind kind = LiveEventKind::started;
+    int outputIndex = -1;
+    core::Error error;
+    std::chrono::milliseconds retryDelay{0};
+    int attempt = 0;
+    int maxAttempts = 0;
+
+    [[nodiscard]] static LiveEvent of(LiveEventKind kind, core::Error error = {})
+    {
+        LiveEvent event;
+        event.kind = kind;
+        event.error = std::move(error);
+        return event;
+    }
+};
+
+class LivePipeline {
+public:
+    using EventCallback = std::function<void(const LiveEvent&)>;
+
+    // Validates the settings and URLs (registering stream keys with the log scrubber); starts nothing.
+    [[nodiscard]] static core::Result<std::unique_ptr<LivePipeline>> create(LiveConfig config, EventCallback onEvent);
+    ~LivePipeline();
+    LivePipeline(const LivePipeline&) = delete;
+    LivePipeline& operator=(const LivePipeline&) = delete;
+
+    // Starts the threads; the outcome arrives as `started` or `startFailed`.
+    void start();
+    // Stops at once: cancels pending reconnects, flushes queues for at most flushTimeout, closes
+    // files. Blocks until every thread has ended. Idempotent.
+    void stop();
+    // Ends a pending reconnect wait of that output now ("retry now").
+    void retryNow(int outputIndex);
+    // Starts the chunk stream again: a new container header, then clusters from the next keyframe
+    // (call when the channel carrying it reconnected). No effect without a chunk stream.
+    void restartChunkStream();
+    // The statistics since the previous call (call about once a second).
+    [[nodiscard]] LiveStats sampleStats();
+
+    class Impl;
+
+private:
+    explicit LivePipeline(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace hoststudio::media

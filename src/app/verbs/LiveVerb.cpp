@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `hoststudio live`: stream a synthetic source without a window, print statistics as JSON lines.
+//
+//   hoststudio live --source testpattern --to rtmp://HOST/APP/KEY [--to …] [--record FILE.mkv]
+//                   [--duration S] [--preset NAME] [--ca-file PEM] [--tune zerolatency|none]
+//                   [--send-buffer-kb N]
+//
+// stdout: one JSON line per event ({"event":"started"}, {"event":"outputReconnecting",…}) and one
+// {"event":"stats",…} line a second; stderr: human messages. Ends cleanly on SIGINT/SIGTERM or after
+// --duration (a last stats line, then {"event":"stopped","exitCode":N}); SIGUSR1 ends a pending
+// reconnect wait ("retry now"). Exit status 0 when every output ran to the end, 1 on a failure, 2 on
+// a usage error.
+#include "hoststudio/app/Verb.hpp"
+#include "hoststudio/media/EncoderSettings.hpp"
+#include "hoststudio/media/LivePipeline.hpp"
+#include "hoststudio/media/MediaError.hpp"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTextStream>
+#include <QTimer>
+
+#include <csignal>
+#include <memory>
+#include <optional>
+
+static void registerLiveResources()
+{
+    Q_INIT_RESOURCE(hoststudio);
+}
+
+namespace hoststudio::app {
+
+namespace {
+
+volatile std::sig_atomic_t gStopSignal = 0;     // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+volatile std::sig_atomic_t gRetryNowSignal = 0; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+extern "C" void onStopSignal(int signalNumber)
+{
+    gStopSignal = signalNumber;
+}
+
+extern "C" void onRetryNowSignal(int /*signalNumber*/)
+{
+    gRetryNowSignal = 1;
+}
+
+QString fromStd(const std::string& text)
+{
+    return QString::fromStdString(text);
+}
+
+struct LiveArguments {
+    QString source = QStringLiteral("testpattern");
+    QStringList targets;
+    QString recordPath;
+    QString presetId = QStringLiteral("720p30");
+    QString caFile;
+    QString tune = QStringLiteral("zerolatency");
+    double durationSeconds = 0.0;
+    int sendBufferKb = 0;
+};
+
+std::optional<LiveArguments> parseArguments(const QStringList& arguments, QString& error)
+{
+    static const QStringList known{
+        QStringLiteral("--source"),   QStringLiteral("--to"),
+        QStringLiteral("--record"),   QStringLiteral("--preset"),
+        QStringLiteral("--ca-file"),  QStringLiteral("--tune"),
+        QStringLiteral("--duration"), QStringLiteral("--send-buffer-kb"),
+    };
+    LiveArguments parsed;
+    for (qsizetype index = 0; index < arguments.size(); ++index) {
+        const QString& name = arguments[index];
+        if (!known.contains(name)) {
+            error = QStringLiteral("unknown option ") + name;
+            return std::nullopt;
+        }
+        if (index + 1 >= arguments.size()) {
+            error = name + QStringLiteral(" needs a value");
+            return std::nullopt;
+        }
+        const QString value = arguments[++index];
+        bool ok = true;
+        if (name == QLatin1String("--source")) {
+            parsed.source = value;
+        } else if (name == QLatin1String("--to")) {
+            parsed.targets.push_back(value);
+        } else if (name == QLatin1String("--record")) {
+            parsed.recordPath = value;
+        } else if (name == QLatin1String("--preset")) {
+            parsed.presetId = value;
+        } else if (name == QLatin1String("--ca-file")) {
+            parsed.caFile = value;
+        } else if (name == QLatin1String("--tune")) {
+            parsed.tune = value;
+            ok = value == QLatin1String("zerolatency") || value == QLatin1String("none");
+        } else if (name == QLatin1String("--send-buffer-kb")) {
+            parsed.sendBufferKb = value.toInt(&ok);
+            ok = ok && parsed.sendBufferKb >= 0 && parsed.sendBufferKb <= 65536;
+        } else if (name == QLatin1String("--duration")) {
+            parsed.durationSeconds = value.toDouble(&ok);
+            ok = ok && parsed.durationSeconds > 0.0;
+        }
+        if (!ok) {
+            error = QStringLiteral("invalid value for ") + name + QStringLiteral(": ") + value;
+            return std::nullopt;
+        }
+    }
+    if (parsed.source != QLatin1String("testpattern")) {
+        error = QStringLiteral("--source: only 'testpattern' is available headless");
+        return std::nullopt;
+    }
+    if (parsed.targets.isEmpty() && parsed.recordPath.isEmpty()) {
+        error = QStringLiteral("give --to rtmp://HOST/APP/KEY and/or --record FILE");
+        return std::nullopt;
+    }
+    return parsed;
+}
+
+QJsonObject statsJson(const media::LiveStats& stats)
+{
+    QJsonArray outputs;
+    for (const media::OutputStats& output : stats.outputs) {
+        outputs.push_back(QJsonObject{
+            {QStringLiteral("target"), fromStd(output.target)},
+            {QStringLiteral("state"), QLatin1String(media::outputStateName(output.state))},
+            {QStringLiteral("bitrateKbps"), qRound(output.bitrateKbps)},
+            {QStringLiteral("bytesSent"), static_cast<qint64>(output.bytesSent)},
+            {QStringLiteral("droppedFrames"), static_cast<qint64>(output.droppedFrames)},
+            {QStringLiteral("queuePackets"), static_cast<qint64>(output.queuePackets)},
+            {QStringLiteral("queueMs"), static_cast<qint64>(output.queueDuration.count())},
+            {QStringLiteral("congestion"), output.congestion},
+            {QStringLiteral("congestionAverage"), output.congestionAverage},
+            {QStringLiteral("health"), QLatin1String(media::networkHealthName(output.health))},
+            {QStringLiteral("reconnectAttempt"), output.reconnectAttempt},
+            {QStringLiteral("reconnectInMs"), static_cast<qint64>(output.reconnectIn.count())},
+            {QStringLiteral("reconnects"), output.reconnects},
+            {QStringLiteral("lastError"), fromStd(output.lastError)},
+        });
+    }
+    QJsonObject line{
+        {QStringLiteral("event"), QStringLiteral("stats")},
+        {QStringLiteral("elapsedSeconds"), qRound(stats.elapsedSeconds * 10.0) / 10.0},
+        {QStringLiteral("fps"), qRound(stats.fps * 10.0) / 10.0},
+        {QStringLiteral("framesEncoded"), static_cast<qint64>(stats.framesEncoded)},
+        {QStringLiteral("framesSkipped"), static_cast<qint64>(stats.framesSkipped)},
+        {QStringLiteral("encoderOverloaded"), stats.encoderOverloaded},
+        {QStringLiteral("encodeMsPerFrame"), qRound(stats.encodeMsPerFrame * 100.0) / 100.0},
+        {QStringLiteral("cpuPercent"), qRound(stats.cpuPercent * 10.0) / 10.0},
+        {QStringLiteral("residentKb"), static_cast<qint64>(stats.residentKb)},
+        {QStringLiteral("outputs"), outputs},
+    };
+    if (!stats.recording.filePath.empty()) {
+        line.insert(QStringLiteral("recording"),
+                    QJsonObject{
+                        {QStringLiteral("active"), stats.recording.active},
+                        {QStringLiteral("bytesWritten"), static_cast<qint64>(stats.recording.bytesWritten)},
+                        {QStringLiteral("durationSeconds"), qRound(stats.recording.durationSeconds * 100.0) / 100.0},
+                        {QStringLiteral("lastError"), fromStd(stats.recording.lastError)},
+                    });
+    }
+    return line;
+}
+
+QJsonObject eventJson(const media::LiveEvent& event)
+{
+    QJsonObject line{{QStringLiteral("event"), QLatin1String(media::liveEventName(event.kind))}};
+    if (event.outputIndex >= 0) {
+        line.insert(QStringLiteral("output"), event.outputIndex);
+    }
+    if (event.error) {
+        line.insert(QStringLiteral("error"), fromStd(event.error.describe()));
+        line.insert(QStringLiteral("code"), fromStd(event.error.code().message()));
+    }
+    if (event.kind == media::LiveEventKind::outputReconnecting) {
+        line.insert(QStringLiteral("retryInMs"), static_cast<qint64>(event.retryDelay.count()));
+        line.insert(QStringLiteral("attempt"), event.attempt);
+        line.insert(QStringLiteral("maxAttempts"), event.maxAttempts);
+    }
+    return line;
+}
+
+} // namespace
+
+int runLiveVerb(VerbContext& context)
+{
+    QString usageError;
+    const std::optional<LiveArguments> arguments = parseArguments(context.invocation.verbArguments, usageError);
+    if (!arguments) {
+        context.err << "live: " << usageError << Qt::endl;
+        return kExitUsage;
+    }
+
+    registerLiveResources();
+    QFile presetsFile(QStringLiteral(":/hoststudio/presets/services.json"));
+    if (!presetsFile.open(QIODevice::ReadOnly)) {
+        context.err << "live: the built-in service presets are missing" << Qt::endl;
+        return kExitFailure;
+    }
+    const QByteArray presetsText = presetsFile.readAll();
+    const auto presets =
+        media::parsePresets(std::string_view(presetsText.constData(), static_cast<std::size_t>(presetsText.size())));
+    if (!presets) {
+        context.err << "live: " << fromStd(presets.error().describe()) << Qt::endl;
+        return kExitFailure;
+    }
+    const auto preset = media::findPreset(*presets, arguments->presetId.toStdString());
+    if (!preset) {
+        context.err << "live: " << fromStd(preset.error().describe()) << Qt::endl;
+        return kExitUsage;
+    }
+
+    media::LiveConfig config;
+    config.encoder = preset->settings;
+    config.encoder.tune =
+        arguments->tune == QLatin1String("none") ? media::X264Tune::none : media::X264Tune::zeroLatency;
+    for (const QString& target : arguments->targets) {
+        media::NetworkOutputConfig output;
+        output.url = target.toStdString();
+        output.caFile = arguments->caFile.toStdString();
+        output.sendBufferBytes = arguments->sendBufferKb * 1024;
+        config.outputs.push_back(std::move(output));
+    }
+    if (!arguments->recordPath.isEmpty()) {
+        config.recording = media::RecordingConfig{arguments->recordPath.toStdString()};
+    }
+
+    QTextStream& out = context.out;
+    QTextStream& err = context.err;
+    int exitCode = kExitOk;
+    bool finished = false;
+    QCoreApplication* application = QCoreApplication::instance();
+    std::unique_ptr<media::LivePipeline> pipeline;
+
+    const auto finish = [&](int code) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (code != kExitOk) {
+            exitCode = code;
+        }
+        if (pipeline) {
+            pipeline->stop();
+            out << QJsonDocument(statsJson(pipeline->sampleStats())).toJson(QJsonDocument::Compact) << Qt::endl;
+        }
+        out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("stopped")},
+                                         {QStringLiteral("exitCode"), exitCode}})
+                   .toJson(QJsonDocument::Compact)
+            << Qt::endl;
+        QCoreApplication::exit(exitCode);
+    };
+
+    QPointer<QCoreApplication> receiver(application);
+    // Events posted while this function runs; the ones still queued when it returns are ignored.
+    const auto alive = std::make_shared<bool>(true);
+    auto created = media::LivePipeline::create(
+        std::move(config), [receiver, alive, &out, &err, &finish, &exitCode](const media::LiveEvent& event) {
+            if (!receiver) {
+                return;
+            }
+            QMetaObject::invokeMethod(
+                receiver.data(),
+                [event, alive, &out, &err, &finish, &exitCode] {
+                    if (!*alive || event.kind == media::LiveEventKind::stopped) {
+                        return; // printed by finish(), with the exit code
+                    }
+                    out << QJsonDocument(eventJson(event)).toJson(QJsonDocument::Compact) << Qt::endl;
+                    switch (event.kind) {
+                    case media::LiveEventKind::startFailed:
+                        err << "live: could not go live: " << fromStd(event.error.describe()) << Qt::endl;
+                        finish(kExitFailure);
+                        break;
+                    case media::LiveEventKind::outputFailed:
+                        err << "live: output " << event.outputIndex << " failed: " << fromStd(event.error.describe())
+                            << Qt::endl;
+                        finish(kExitFailure);
+                        break;
+                    case media::LiveEventKind::outputReconnecting:
+                        err << "live: disconnected, reconnecting in " << (event.retryDelay.count() + 500) / 1000
+                            << " s (attempt " << event.attempt << " of " << event.maxAttempts << ")" << Qt::endl;
+                        break;
+                    case media::LiveEventKind::recordingFailed:
+                        err << "live: recording stopped: " << fromStd(event.error.describe()) << Qt::endl;
+                        exitCode = kExitFailure;
+                        break;
+                    default: break;
+                    }
+                },
+                Qt::QueuedConnection);
+        });
+    if (!created) {
+        err << "live: " << fromStd(created.error().describe()) << Qt::endl;
+        return created.error() == media::MediaErrc::invalidUrl ? kExitUsage : kExitFailure;
+    }
+    pipeline = std::move(*created);
+
+    gStopSignal = 0;
+    gRetryNowSignal = 0;
+    std::signal(SIGINT, &onStopSignal);
+    std::signal(SIGTERM, &onStopSignal);
+    std::signal(SIGUSR1, &onRetryNowSignal);
+
+    QTimer signalPoll;
+    QObject::connect(&signalPoll, &QTimer::timeout, [&] {
+        if (gStopSignal != 0) {
+            err << "live: stopping" << Qt::endl;
+            finish(kExitOk);
+        }
+        if (gRetryNowSignal != 0) {
+            gRetryNowSignal = 0;
+            for (int index = 0; index < static_cast<int>(arguments->targets.size()); ++index) {
+                pipeline->retryNow(index);
+            }
+        }
+    });
+    signalPoll.start(50);
+
+    QTimer statsTimer;
+    QObject::connect(&statsTimer, &QTimer::timeout, [&] {
+        if (!finished) {
+            out << QJsonDocument(statsJson(pipeline->sampleStats())).toJson(QJsonDocument::Compact) << Qt::endl;
+        }
+    });
+    statsTimer.start(1000);
+
+    QTimer durationTimer;
+    durationTimer.setSingleShot(true);
+    QObject::connect(&durationTimer, &QTimer::timeout, [&] { finish(kExitOk); });
+    if (arguments->durationSeconds > 0.0) {
+        durationTimer.start(static_cast<int>(arguments->durationSeconds * 1000.0));
+    }
+
+    pipeline->start();
+    const int code = QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    std::signal(SIGUSR1, SIG_DFL);
+    pipeline.reset();
+    *alive = false;
+    return code;
+}
+
+} // namespace hoststudio::app
