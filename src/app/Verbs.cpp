@@ -14,6 +14,11 @@ const std::vector<Verb>& verbs()
          QStringLiteral("live --source testpattern --to rtmp://HOST/APP/KEY [--record FILE] [--duration S] "
                         "[--preset NAME] [--ca-file PEM]"),
          QStringLiteral("stream without a window, printing statistics as JSON lines"), &runLiveVerb},
+        {QStringLiteral("nostr"),
+         QStringLiteral("nostr keygen|pubkey|decode|encode|sign|verify|publish [ARGS...] [--key-file PATH]"),
+         QStringLiteral("Nostr keys, NIP-19 entities, signed events; the secret key comes from --key-file PATH, "
+                        "else $HOSTSTUDIO_NOSTR_KEY, else ~/.config/HostStudio/nostr.key (hoststudio nostr --help)"),
+         &runNostrVerb},
     };
     return all;
 }

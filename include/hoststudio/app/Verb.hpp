@@ -41,5 +41,6 @@ struct Verb {
 // The commands, one per file in src/app/verbs/.
 int runStatusVerb(VerbContext& context);
 int runLiveVerb(VerbContext&);
+int runNostrVerb(VerbContext& context);
 
 } // namespace hoststudio::app
