@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Clean build time of HostStudio: configures and builds a preset in a fresh directory and records
-# the wall and CPU time in bench/results/build-time.md.
+# Clean build time of HostStudio: exports the committed HEAD to a temporary directory, configures
+# and builds a preset there from nothing, and records the wall and CPU time in
+# bench/results/build-time.md.
 # Usage: bench/build-time.sh [PRESET]   (default: dev)
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 preset=${1:-dev}
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
-build=$(mktemp -d "${TMPDIR:-/tmp}/hoststudio-build-time.XXXXXX")
-trap 'rm -rf -- "$build"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/hoststudio-build-time.XXXXXX")
+trap 'rm -rf -- "$work"' EXIT
 cd "$root"
+mkdir -p "$work/source"
+git archive HEAD | tar -x -C "$work/source"
 start=$(date +%s.%N)
-/usr/bin/time -f '%U %S' -o "$build/.time" bash -c \
-  "cmake --preset '$preset' -B '$build' >/dev/null && cmake --build '$build' -j$(nproc) >/dev/null"
+if ! /usr/bin/time -f '%U %S' -o "$work/time" bash -c \
+  "cd '$work/source' && cmake --preset '$preset' && cmake --build --preset '$preset' -j$(nproc)" >"$work/build.log" 2>&1; then
+  tail -n 30 "$work/build.log" >&2
+  echo "build-time: the build failed (log above)" >&2
+  exit 1
+fi
 end=$(date +%s.%N)
-read -r user sys <"$build/.time"
+read -r user sys <"$work/time"
 wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')
 cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.0f", u + s }')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
