@@ -5,16 +5,20 @@
 #include "hoststudio/app/NostrKeySource.hpp"
 #include "hoststudio/app/Verb.hpp"
 #include "hoststudio/core/Log.hpp"
+#include "hoststudio/core/Settings.hpp"
+#include "hoststudio/net/NetworkThread.hpp"
 #include "hoststudio/nostr/Event.hpp"
 #include "hoststudio/nostr/Hex.hpp"
 #include "hoststudio/nostr/Keys.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
+#include "hoststudio/nostr/RelayPool.hpp"
 
 #include <QDateTime>
 #include <QTextStream>
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <iterator>
@@ -770,8 +774,63 @@ int runPublish(VerbContext& context, const QStringList& arguments)
                               synopsis);
         }
     }
-    return fail(context, QStringLiteral("publish is not available yet: it needs the relay pool, which is not built "
-                                        "yet. Nothing was sent."));
+    const std::string input = readStandardInput();
+    const std::string_view body = trimmedView(input);
+    if (body.empty()) {
+        return fail(context, QStringLiteral("no event on stdin; sign one first, e.g. echo "
+                                            "'{\"kind\":1,\"tags\":[],\"content\":\"hi\"}' | hoststudio nostr sign | "
+                                            "hoststudio nostr publish --relay wss://relay.example"));
+    }
+    auto event = nostr::parseEvent(body);
+    if (!event) {
+        return fail(context, "invalid event: " + reasonOf(event.error()) + ". Nothing was sent.");
+    }
+    if (const core::Status valid = nostr::verify(event.value()); !valid.ok()) {
+        return fail(context, "the event does not verify: " + reasonOf(valid.error()) + ". Nothing was sent.");
+    }
+
+    // NIP-42: answer a relay's challenge with the configured key when one is configured.
+    nostr::RelayPoolSettings poolSettings;
+    poolSettings.webSocket.tls.extraCaFile = context.settings.text(core::setting::tlsExtraCaFile).toStdString();
+    if (auto loaded = loadConfiguredKey(options)) {
+        registerKeySecrets(loaded->secretKey);
+        poolSettings.authKey = loaded->secretKey;
+    } else if (options.keyFile) {
+        return fail(context, loaded.error().detail() + ". Nothing was sent.");
+    }
+    std::vector<std::string> urls;
+    for (const QString& relay : options.relays) {
+        urls.push_back(relay.toStdString());
+    }
+    constexpr std::chrono::seconds kPublishTimeout{10};
+    net::NetworkThread network;
+    auto pool = nostr::RelayPool::create(network, urls, std::move(poolSettings));
+    if (!pool) {
+        return fail(context, "cannot reach the relays: " + reasonOf(pool.error()));
+    }
+    const std::vector<nostr::PublishOutcome> outcomes = pool.value()->publishAndWait(event.value(), kPublishTimeout);
+    int accepted = 0;
+    for (const nostr::PublishOutcome& outcome : outcomes) {
+        OrderedJson line = {{"relay", outcome.relayUrl},
+                            {"id", event->id},
+                            {"outcome", std::string(nostr::toString(outcome.kind))},
+                            {"accepted", outcome.succeeded()}};
+        if (outcome.prefix != nostr::ReasonPrefix::none) {
+            line["prefix"] = std::string(nostr::toString(outcome.prefix));
+        }
+        if (!outcome.reason.empty()) {
+            line["reason"] = outcome.reason;
+        }
+        printJson(context, line);
+        accepted += outcome.succeeded() ? 1 : 0;
+    }
+    pool.value().reset();
+    network.stop();
+    if (accepted == 0) {
+        return fail(context, QStringLiteral("no relay accepted the event (see the outcome of each above)"));
+    }
+    context.err << "hoststudio nostr: accepted by " << accepted << " of " << outcomes.size() << " relays" << Qt::endl;
+    return kExitOk;
 }
 
 } // namespace

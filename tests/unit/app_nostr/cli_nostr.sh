@@ -222,10 +222,17 @@ usage_errors)
   expect_in "$work/out" "nostr keygen|pubkey"
   ;;
 
-publish_unavailable)
-  run 1 nostr publish --relay wss://relay.example
-  expect_in "$work/err" "not available yet"
-  expect_in "$work/err" "relay pool"
+publish_refuses_bad_input)
+  # Nothing is sent for an empty stdin, a non-event or an event that does not verify.
+  printf '' >"$work/empty.json"
+  run_stdin 1 "$work/empty.json" nostr publish --relay ws://127.0.0.1:9
+  expect_in "$work/err" "no event on stdin"
+  printf '%s' '{"kind":1}' >"$work/partial.json"
+  run_stdin 1 "$work/partial.json" nostr publish --relay ws://127.0.0.1:9
+  expect_in "$work/err" "invalid event"
+  expect_in "$work/err" "Nothing was sent"
+  run 2 nostr publish --relay https://relay.example
+  expect_in "$work/err" "ws:// or wss://"
   ;;
 
 sign_verify)
