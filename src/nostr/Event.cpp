@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/nostr/Event.hpp"
+#include "hoststudio/nostr/JsonText.hpp"
 
-#include "JsonText.hpp"
 #include "hoststudio/nostr/Hex.hpp"
 #include "hoststudio/nostr/NostrError.hpp"
 #include "hoststudio/nostr/Sha256.hpp"
@@ -120,7 +120,7 @@ core::Result<std::string> Event::serialize() const
     array.push_back(kind);
     array.push_back(tagsToJson(tags));
     array.push_back(content);
-    return detail::dumpJsonText(array);
+    return dumpJsonText(array);
 }
 
 core::Result<std::string> Event::computeId() const
@@ -147,7 +147,7 @@ nlohmann::json Event::toJsonValue() const
 
 core::Result<std::string> Event::toJson() const
 {
-    return detail::dumpJsonText(toJsonValue());
+    return dumpJsonText(toJsonValue());
 }
 
 std::optional<std::string> Event::firstTagValue(std::string_view name) const
@@ -273,7 +273,7 @@ core::Result<Event> eventFromJsonValue(const nlohmann::json& value)
 
 core::Result<Event> parseEvent(std::string_view jsonText)
 {
-    auto value = detail::parseJsonText(jsonText);
+    auto value = parseJsonText(jsonText);
     if (!value) {
         return value.error();
     }

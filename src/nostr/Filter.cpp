@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/nostr/Filter.hpp"
+#include "hoststudio/nostr/JsonText.hpp"
 
-#include "JsonText.hpp"
 #include "hoststudio/nostr/Hex.hpp"
 #include "hoststudio/nostr/NostrError.hpp"
 
@@ -126,7 +126,7 @@ nlohmann::json Filter::toJsonValue() const
 
 core::Result<std::string> Filter::toJson() const
 {
-    return detail::dumpJsonText(toJsonValue());
+    return dumpJsonText(toJsonValue());
 }
 
 core::Result<Filter> Filter::fromJsonValue(const nlohmann::json& value)
@@ -184,7 +184,7 @@ core::Result<Filter> Filter::fromJsonValue(const nlohmann::json& value)
 
 core::Result<Filter> Filter::parse(std::string_view jsonText)
 {
-    auto value = detail::parseJsonText(jsonText);
+    auto value = parseJsonText(jsonText);
     if (!value) {
         return value.error();
     }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "JsonText.hpp"
+#include "hoststudio/nostr/JsonText.hpp"
 
 #include "Utf8.hpp"
 #include "hoststudio/nostr/NostrError.hpp"
 
 #include <exception>
 
-namespace hoststudio::nostr::detail {
+namespace hoststudio::nostr {
 
 namespace {
 
@@ -49,7 +49,7 @@ std::size_t nestingDepth(std::string_view text, std::size_t limit) noexcept
 
 core::Result<nlohmann::json> parseJsonText(std::string_view text)
 {
-    if (const auto offset = firstInvalidUtf8Offset(text)) {
+    if (const auto offset = detail::firstInvalidUtf8Offset(text)) {
         return {NostrErrc::invalidUtf8, "invalid UTF-8 at byte " + std::to_string(*offset)};
     }
     // JSON never contains a raw NUL (not even inside strings), and nlohmann's lexer would take one
@@ -89,4 +89,4 @@ core::Result<std::string> dumpJsonText(const nlohmann::json& value)
     }
 }
 
-} // namespace hoststudio::nostr::detail
+} // namespace hoststudio::nostr

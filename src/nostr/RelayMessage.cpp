@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/nostr/RelayMessage.hpp"
+#include "hoststudio/nostr/JsonText.hpp"
 
-#include "JsonText.hpp"
 #include "hoststudio/nostr/Hex.hpp"
 #include "hoststudio/nostr/NostrError.hpp"
 
@@ -38,7 +38,7 @@ core::Result<nlohmann::json> parseFrame(std::string_view text, std::size_t maxim
         return core::Error{NostrErrc::messageTooLarge,
                            std::to_string(text.size()) + " bytes, limit " + std::to_string(maximumMessageBytes)};
     }
-    auto value = detail::parseJsonText(text);
+    auto value = parseJsonText(text);
     if (!value) {
         if (value.error() == NostrErrc::invalidJson) {
             return frameError("not JSON: " + value.error().detail());
@@ -354,7 +354,7 @@ core::Result<std::string> serializeMessage(const ClientMessage& message)
     if (!frame) {
         return frame.error();
     }
-    return detail::dumpJsonText(frame.value());
+    return dumpJsonText(frame.value());
 }
 
 core::Result<std::string> serializeMessage(const RelayMessage& message)
@@ -363,7 +363,7 @@ core::Result<std::string> serializeMessage(const RelayMessage& message)
     if (!frame) {
         return frame.error();
     }
-    return detail::dumpJsonText(frame.value());
+    return dumpJsonText(frame.value());
 }
 
 EventTemplate makeAuthEventTemplate(std::string_view relayUrl, std::string_view challenge, std::int64_t nowUnixSeconds)

@@ -9,6 +9,7 @@
 #include "hoststudio/net/NetworkThread.hpp"
 #include "hoststudio/nostr/Event.hpp"
 #include "hoststudio/nostr/Hex.hpp"
+#include "hoststudio/nostr/JsonText.hpp"
 #include "hoststudio/nostr/Keys.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
 #include "hoststudio/nostr/RelayPool.hpp"
@@ -35,8 +36,6 @@ namespace hoststudio::app {
 namespace {
 
 using OrderedJson = nlohmann::ordered_json;
-
-constexpr std::size_t kMaximumTemplateNesting = 16;
 
 // The usage of every sub-command, printed by `hoststudio nostr --help` and after usage errors.
 QString nostrUsageText()
@@ -230,35 +229,6 @@ std::string_view trimmedView(std::string_view text)
     }
     const auto last = text.find_last_not_of(spaces);
     return text.substr(first, last - first + 1);
-}
-
-// Depth of [ and { nesting outside strings; guards the JSON parser against hostile input.
-std::size_t nestingDepth(std::string_view text)
-{
-    std::size_t depth = 0;
-    std::size_t deepest = 0;
-    bool inString = false;
-    bool escaped = false;
-    for (const char character : text) {
-        if (inString) {
-            if (escaped) {
-                escaped = false;
-            } else if (character == '\\') {
-                escaped = true;
-            } else if (character == '"') {
-                inString = false;
-            }
-            continue;
-        }
-        if (character == '"') {
-            inString = true;
-        } else if (character == '[' || character == '{') {
-            deepest = std::max(deepest, ++depth);
-        } else if ((character == ']' || character == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -616,15 +586,7 @@ core::Result<nostr::EventTemplate> templateFromJson(const nlohmann::json& value)
 
 core::Result<nlohmann::json> parseJson(std::string_view text)
 {
-    if (nestingDepth(text) > kMaximumTemplateNesting) {
-        return core::Error{core::CoreErrc::invalidArgument,
-                           "JSON nested deeper than " + std::to_string(kMaximumTemplateNesting) + " levels"};
-    }
-    nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
-    if (value.is_discarded()) {
-        return core::Error{core::CoreErrc::invalidArgument, "not valid JSON (or not UTF-8)"};
-    }
-    return value;
+    return nostr::parseJsonText(text);
 }
 
 int runSign(VerbContext& context, const QStringList& arguments)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-// The one place where the nostr module turns outside text into nlohmann::json and back, so that
-// no nlohmann exception escapes: parse errors, invalid UTF-8 (type_error 316 on dump) and
-// pathological nesting all become NostrErrc values. Internal to the nostr module.
+// The one place where outside JSON text becomes nlohmann::json and back (the nostr module and the
+// CLI's nostr commands use it), so that no nlohmann exception escapes: parse errors, invalid UTF-8
+// (type_error 316 on dump) and pathological nesting all become NostrErrc values.
 //
 // Thread safety: pure functions.
 
@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace hoststudio::nostr::detail {
+namespace hoststudio::nostr {
 
 // Deeper than any Nostr message needs (a REQ filter with tag arrays is 4 levels).
 inline constexpr std::size_t maximumJsonNestingDepth = 32;
@@ -27,4 +27,4 @@ inline constexpr std::size_t maximumJsonNestingDepth = 32;
 // Compact dump (no whitespace, NIP-01 escaping); invalidUtf8 instead of type_error 316.
 [[nodiscard]] core::Result<std::string> dumpJsonText(const nlohmann::json& value);
 
-} // namespace hoststudio::nostr::detail
+} // namespace hoststudio::nostr
