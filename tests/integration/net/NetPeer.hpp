@@ -8,7 +8,7 @@
 //
 // Owner: one test; not thread-safe.
 
-#include <sys/types.h>
+#include "ChildProcess.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -40,8 +40,7 @@ public:
 private:
     NetPeer() = default;
     std::string directory_;
-    pid_t pid_ = -1;
-    int stdinWrite_ = -1;
+    std::unique_ptr<hoststudio::testing::ChildProcess> child_;
 };
 
 } // namespace hoststudio::net::testing

@@ -4,6 +4,7 @@
 // fake-relay.mjs (rejects everything / answers only NOTICE), a port where nothing listens and a
 // TCP server that accepts but never answers. Every process a test starts is stopped by pid.
 
+#include "ChildProcess.hpp"
 #include "hoststudio/net/HttpClient.hpp"
 #include "hoststudio/net/NetworkThread.hpp"
 #include "hoststudio/nostr/LiveActivity.hpp"
@@ -15,7 +16,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,76 +77,25 @@ public:
             why = "mkdtemp failed";
             return nullptr;
         }
-        const std::string logFile = process->directory_ + "/out.log";
-        int input[2] = {-1, -1};
-        if (::pipe(input) != 0) {
-            why = "pipe failed";
+        std::vector<std::string> argv{HOSTSTUDIO_NODE_EXECUTABLE};
+        argv.insert(argv.end(), arguments.begin(), arguments.end());
+        process->child_ = hoststudio::testing::ChildProcess::start(argv, process->directory_ + "/out.log", why);
+        if (!process->child_) {
             return nullptr;
         }
-        const pid_t pid = ::fork();
-        if (pid < 0) {
-            why = "fork failed";
+        const std::optional<std::string> port =
+            process->child_->waitForOutput(std::regex("listening on ws://127\\.0\\.0\\.1:([0-9]+)"), 20s);
+        if (!port) {
+            why = "no 'listening on' line from node";
             return nullptr;
         }
-        if (pid == 0) {
-            ::prctl(PR_SET_PDEATHSIG, SIGTERM); // a killed test leaves no relay behind
-            std::FILE* out = std::freopen(logFile.c_str(), "w", stdout);
-            (void)out;
-            ::dup2(input[0], STDIN_FILENO);
-            ::close(input[0]);
-            ::close(input[1]);
-            std::vector<std::string> all{HOSTSTUDIO_NODE_EXECUTABLE};
-            all.insert(all.end(), arguments.begin(), arguments.end());
-            std::vector<char*> argv;
-            argv.reserve(all.size() + 1);
-            for (std::string& argument : all) {
-                argv.push_back(argument.data());
-            }
-            argv.push_back(nullptr);
-            ::execvp(argv[0], argv.data());
-            ::_exit(127);
-        }
-        process->pid_ = pid;
-        ::close(input[0]);
-        process->stdinWrite_ = input[1];
-        const std::regex listening("listening on ws://127\\.0\\.0\\.1:([0-9]+)");
-        const auto deadline = std::chrono::steady_clock::now() + 20s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            std::ifstream file(logFile);
-            std::stringstream text;
-            text << file.rdbuf();
-            const std::string content = text.str();
-            std::smatch match;
-            if (std::regex_search(content, match, listening)) {
-                process->port = static_cast<std::uint16_t>(std::stoi(match[1].str()));
-                return process;
-            }
-            std::this_thread::sleep_for(50ms);
-        }
-        why = "no 'listening on' line from node";
-        return nullptr;
+        process->port = static_cast<std::uint16_t>(std::stoi(*port));
+        return process;
     }
 
     ~NodeProcess()
     {
-        if (stdinWrite_ >= 0) {
-            ::close(stdinWrite_);
-        }
-        if (pid_ > 0) {
-            ::kill(pid_, SIGTERM);
-            int status = 0;
-            bool reaped = false;
-            for (int attempt = 0; attempt < 60 && !reaped; ++attempt) {
-                reaped = ::waitpid(pid_, &status, WNOHANG) == pid_;
-                if (!reaped) {
-                    std::this_thread::sleep_for(50ms);
-                }
-            }
-            if (!reaped) {
-                ::kill(pid_, SIGKILL);
-                ::waitpid(pid_, &status, 0);
-            }
-        }
+        child_.reset(); // stopped before its files go
         std::error_code ignored;
         std::filesystem::remove_all(directory_, ignored);
     }
@@ -162,8 +111,7 @@ public:
 private:
     NodeProcess() = default;
     std::string directory_;
-    pid_t pid_ = -1;
-    int stdinWrite_ = -1;
+    std::unique_ptr<hoststudio::testing::ChildProcess> child_;
 };
 
 std::unique_ptr<NodeProcess> startRelay(bool auth, std::string& why)
