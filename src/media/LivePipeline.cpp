@@ -260,6 +260,13 @@ public:
         report(LiveEvent::of(LiveEventKind::stopped));
     }
 
+    void abortFlush()
+    {
+        for (auto& output : outputs_) {
+            output->abort();
+        }
+    }
+
     void retryNow(int outputIndex)
     {
         if (outputIndex >= 0 && static_cast<std::size_t>(outputIndex) < outputs_.size()) {
@@ -548,6 +555,11 @@ void LivePipeline::start()
 void LivePipeline::stop()
 {
     impl_->stop();
+}
+
+void LivePipeline::abortFlush()
+{
+    impl_->abortFlush();
 }
 
 void LivePipeline::retryNow(int outputIndex)

@@ -3,99 +3,76 @@
 
 #include "hoststudio/core/Log.hpp"
 #include "hoststudio/media/MediaError.hpp"
-
-#include <algorithm>
-#include <cctype>
+#include "hoststudio/net/Url.hpp"
 
 namespace hoststudio::media {
 
 namespace {
 
-std::string lowerCase(std::string_view text)
+// The text after the last '/' past the scheme: the stream key when the URL is well formed.
+std::string_view trailingSegment(std::string_view text)
 {
-    std::string result(text);
-    std::transform(result.begin(), result.end(), result.begin(),
-                   [](unsigned char character) { return static_cast<char>(std::tolower(character)); });
-    return result;
+    const std::size_t authorityStart = text.find("://");
+    const std::size_t lastSlash = text.rfind('/');
+    if (lastSlash == std::string_view::npos ||
+        (authorityStart != std::string_view::npos && lastSlash < authorityStart + 3)) {
+        return {};
+    }
+    return text.substr(lastSlash + 1);
 }
 
-bool validPort(std::string_view digits)
+// An error about `text` that never quotes its stream key: the key is not registered with the log
+// scrubber yet when the URL is refused.
+core::Error refuse(std::string_view text, std::string detail)
 {
-    if (digits.empty() || digits.size() > 5 ||
-        !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
-        return false;
+    const std::string_view key = trailingSegment(text);
+    if (!key.empty()) {
+        const std::string masked = core::maskSecret(std::string(key));
+        for (std::size_t found = detail.find(key); found != std::string::npos;
+             found = detail.find(key, found + masked.size())) {
+            detail.replace(found, key.size(), masked);
+        }
     }
-    const int port = std::stoi(std::string(digits));
-    return port >= 1 && port <= 65535;
+    return core::Error{MediaErrc::invalidUrl, std::move(detail)};
 }
 
 } // namespace
 
 core::Result<StreamTarget> StreamTarget::parse(std::string_view text)
 {
-    const std::size_t schemeEnd = text.find("://");
-    if (schemeEnd == std::string_view::npos) {
-        return core::Error{MediaErrc::invalidUrl, "expected rtmp://HOST/APP/KEY or rtmps://HOST/APP/KEY"};
+    auto url = net::Url::parse(text);
+    if (!url) {
+        return refuse(text, url.error().detail() + " (expected rtmp://HOST/APP/KEY or rtmps://HOST/APP/KEY)");
     }
-    const std::string scheme = lowerCase(text.substr(0, schemeEnd));
-    if (scheme != "rtmp" && scheme != "rtmps") {
-        return core::Error{MediaErrc::invalidUrl, "scheme must be rtmp or rtmps, not '" + scheme + "'"};
+    if (url->scheme() != "rtmp" && url->scheme() != "rtmps") {
+        return refuse(text, "the scheme must be rtmp or rtmps, not '" + url->scheme() + "'");
     }
-    const std::string_view rest = text.substr(schemeEnd + 3);
-    if (std::any_of(rest.begin(), rest.end(), [](unsigned char c) { return std::isspace(c) != 0 || c < 0x20; })) {
-        return core::Error{MediaErrc::invalidUrl, "contains white space or control characters"};
+    if (!url->userInfo().empty()) {
+        return refuse(text, "user information in a stream URL is not supported: put the stream key after the "
+                            "application (rtmp://HOST/APP/KEY)");
     }
-    const std::size_t pathStart = rest.find('/');
-    const std::string_view authority = rest.substr(0, pathStart);
-    if (authority.find('@') != std::string_view::npos) {
-        return core::Error{MediaErrc::invalidUrl, "user information in the URL is not supported"};
+    if (text.find('#') != std::string_view::npos) {
+        return refuse(text, "a '#' in a stream URL is not supported: percent-encode it as %23");
     }
-    std::string_view host = authority;
-    std::string_view port;
-    if (!authority.empty() && authority.front() == '[') {
-        const std::size_t close = authority.find(']');
-        if (close == std::string_view::npos || authority.substr(1, close - 1).find(':') == std::string_view::npos) {
-            return core::Error{MediaErrc::invalidUrl, "malformed IPv6 host"};
-        }
-        host = authority.substr(0, close + 1);
-        if (close + 1 < authority.size()) {
-            if (authority[close + 1] != ':') {
-                return core::Error{MediaErrc::invalidUrl, "malformed host"};
-            }
-            port = authority.substr(close + 2);
-            if (!validPort(port)) {
-                return core::Error{MediaErrc::invalidUrl, "port out of range"};
-            }
-        }
-    } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-        if (!validPort(port)) {
-            return core::Error{MediaErrc::invalidUrl, "port out of range"};
-        }
+    // The key is the last path segment with any query: some services put parameters after it.
+    const std::string target = url->target();
+    const std::size_t lastSlash = target.rfind('/', target.find('?'));
+    if (lastSlash == 0 || lastSlash == std::string::npos) {
+        return refuse(text, "missing application or stream key (…/APP/KEY)");
     }
-    if (host.empty()) {
-        return core::Error{MediaErrc::invalidUrl, "missing host"};
+    StreamTarget parsed;
+    parsed.streamKey = target.substr(lastSlash + 1);
+    if (parsed.streamKey.empty()) {
+        return refuse(text, "missing stream key after " + target);
     }
-    if (pathStart == std::string_view::npos) {
-        return core::Error{MediaErrc::invalidUrl, "missing application and stream key (…/APP/KEY)"};
-    }
-    const std::string_view path = rest.substr(pathStart);
-    const std::size_t lastSlash = path.rfind('/');
-    if (lastSlash == 0) {
-        return core::Error{MediaErrc::invalidUrl, "missing application or stream key (…/APP/KEY)"};
-    }
-    StreamTarget target;
-    target.streamKey = std::string(path.substr(lastSlash + 1));
-    if (target.streamKey.empty()) {
-        return core::Error{MediaErrc::invalidUrl, "missing stream key after " + std::string(path)};
-    }
-    core::SecretScrubber::registerSecret(target.streamKey);
-    target.url = std::string(text);
-    target.secure = scheme == "rtmps";
-    target.displayUrl = scheme + "://" + std::string(host) + (port.empty() ? "" : ":" + std::string(port)) +
-                        std::string(path.substr(0, lastSlash + 1)) + core::maskSecret(target.streamKey);
-    return target;
+    core::SecretScrubber::registerSecret(parsed.streamKey);
+    parsed.url = std::string(text);
+    parsed.secure = url->isSecure();
+    const std::string& host = url->host();
+    parsed.displayUrl = url->scheme() + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                        (url->hasExplicitPort() ? ":" + std::to_string(url->port()) : std::string()) +
+                        target.substr(0, lastSlash + 1) + core::maskSecret(parsed.streamKey);
+    return parsed;
 }
 
 } // namespace hoststudio::media

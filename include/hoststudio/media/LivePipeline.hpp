@@ -61,7 +61,9 @@ struct LiveConfig {
     std::vector<NetworkOutputConfig> outputs;
     std::optional<RecordingConfig> recording;
     std::optional<ChunkStreamConfig> chunkStream;
-    std::chrono::milliseconds flushTimeout{5000}; // on stop, how long queued packets may still be sent
+    // On stop, how long queued packets may still be sent (OBS: 30 s); a write blocked for the output's
+    // sendTimeout ends the flush earlier, and abortFlush() ends it at once.
+    std::chrono::milliseconds flushTimeout{30000};
 };
 
 enum class LiveEventKind : std::uint8_t {
@@ -108,6 +110,9 @@ public:
     // Stops at once: cancels pending reconnects, flushes queues for at most flushTimeout, closes
     // files. Blocks until every thread has ended. Idempotent.
     void stop();
+    // Ends a running stop()'s flush now: queued packets are dropped, connections closed. Safe from
+    // any thread while stop() blocks in another.
+    void abortFlush();
     // Ends a pending reconnect wait of that output now ("retry now").
     void retryNow(int outputIndex);
     // Starts the chunk stream again: a new container header, then clusters from the next keyframe

@@ -7,10 +7,13 @@
 //
 // stdout: one JSON line per event ({"event":"started"}, {"event":"outputReconnecting",…}) and one
 // {"event":"stats",…} line a second; stderr: human messages. Ends cleanly on SIGINT/SIGTERM or after
-// --duration (a last stats line, then {"event":"stopped","exitCode":N}); SIGUSR1 ends a pending
-// reconnect wait ("retry now"). Exit status 0 when every output ran to the end, 1 on a failure, 2 on
-// a usage error.
+// --duration (a last stats line, then {"event":"stopped","exitCode":N}): what is still queued is sent
+// for at most 30 s, and a second SIGINT/SIGTERM ends that at once. SIGUSR1 ends a pending reconnect
+// wait ("retry now"). Reconnecting follows the settings (reconnect/*). An output that fails for good
+// leaves the other outputs and the recording running. Exit status 0 when every output ran to the end,
+// 1 on a failure, 2 on a usage error.
 #include "hoststudio/app/Verb.hpp"
+#include "hoststudio/core/Settings.hpp"
 #include "hoststudio/media/EncoderSettings.hpp"
 #include "hoststudio/media/LivePipeline.hpp"
 #include "hoststudio/media/MediaError.hpp"
@@ -24,9 +27,14 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <memory>
 #include <optional>
+#include <thread>
+#include <vector>
 
 static void registerLiveResources()
 {
@@ -217,6 +225,7 @@ int runLiveVerb(VerbContext& context)
     }
 
     media::LiveConfig config;
+    const auto flushSeconds = std::chrono::duration_cast<std::chrono::seconds>(config.flushTimeout).count();
     config.encoder = preset->settings;
     config.encoder.tune =
         arguments->tune == QLatin1String("none") ? media::X264Tune::none : media::X264Tune::zeroLatency;
@@ -225,6 +234,7 @@ int runLiveVerb(VerbContext& context)
         output.url = target.toStdString();
         output.caFile = arguments->caFile.toStdString();
         output.sendBufferBytes = arguments->sendBufferKb * 1024;
+        output.reconnect = context.settings.reconnectConfig();
         config.outputs.push_back(std::move(output));
     }
     if (!arguments->recordPath.isEmpty()) {
@@ -234,40 +244,69 @@ int runLiveVerb(VerbContext& context)
     QTextStream& out = context.out;
     QTextStream& err = context.err;
     int exitCode = kExitOk;
-    bool finished = false;
+    bool stopping = false;
     QCoreApplication* application = QCoreApplication::instance();
     std::unique_ptr<media::LivePipeline> pipeline;
+    // stop() flushes the queues for up to 30 s: it runs on its own thread so that a second
+    // interrupt can still end the flush at once.
+    std::thread stopper;
+    std::atomic<bool> stopDone{false};
+    QTimer stopWatch;
 
-    const auto finish = [&](int code) {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        if (code != kExitOk) {
-            exitCode = code;
-        }
-        if (pipeline) {
-            pipeline->stop();
-            out << QJsonDocument(statsJson(pipeline->sampleStats())).toJson(QJsonDocument::Compact) << Qt::endl;
-        }
+    const auto printStopped = [&] {
         out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("stopped")},
                                          {QStringLiteral("exitCode"), exitCode}})
                    .toJson(QJsonDocument::Compact)
             << Qt::endl;
         QCoreApplication::exit(exitCode);
     };
+    QObject::connect(&stopWatch, &QTimer::timeout, [&] {
+        if (!stopDone.load()) {
+            return;
+        }
+        stopWatch.stop();
+        stopper.join();
+        out << QJsonDocument(statsJson(pipeline->sampleStats())).toJson(QJsonDocument::Compact) << Qt::endl;
+        printStopped();
+    });
+    const auto finish = [&](int code) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (code != kExitOk) {
+            exitCode = code;
+        }
+        if (!pipeline) {
+            printStopped();
+            return;
+        }
+        stopper = std::thread([&stopDone, target = pipeline.get()] {
+            target->stop();
+            stopDone.store(true);
+        });
+        stopWatch.start(20);
+    };
+
+    // Outputs still running: one that fails for good leaves the others (and the recording) going.
+    std::vector<bool> outputRunning(static_cast<std::size_t>(arguments->targets.size()), true);
+    bool recordingRunning = !arguments->recordPath.isEmpty();
+    const auto anythingRunning = [&] {
+        return recordingRunning || std::find(outputRunning.begin(), outputRunning.end(), true) != outputRunning.end();
+    };
 
     QPointer<QCoreApplication> receiver(application);
     // Events posted while this function runs; the ones still queued when it returns are ignored.
     const auto alive = std::make_shared<bool>(true);
     auto created = media::LivePipeline::create(
-        std::move(config), [receiver, alive, &out, &err, &finish, &exitCode](const media::LiveEvent& event) {
+        std::move(config), [receiver, alive, &out, &err, &finish, &exitCode, &outputRunning, &recordingRunning,
+                            &anythingRunning](const media::LiveEvent& event) {
             if (!receiver) {
                 return;
             }
             QMetaObject::invokeMethod(
                 receiver.data(),
-                [event, alive, &out, &err, &finish, &exitCode] {
+                [event, alive, &out, &err, &finish, &exitCode, &outputRunning, &recordingRunning, &anythingRunning] {
                     if (!*alive || event.kind == media::LiveEventKind::stopped) {
                         return; // printed by finish(), with the exit code
                     }
@@ -280,7 +319,15 @@ int runLiveVerb(VerbContext& context)
                     case media::LiveEventKind::outputFailed:
                         err << "live: output " << event.outputIndex << " failed: " << fromStd(event.error.describe())
                             << Qt::endl;
-                        finish(kExitFailure);
+                        exitCode = kExitFailure;
+                        if (event.outputIndex >= 0 && static_cast<std::size_t>(event.outputIndex) < outputRunning.size()) {
+                            outputRunning[static_cast<std::size_t>(event.outputIndex)] = false;
+                        }
+                        if (anythingRunning()) {
+                            err << "live: continuing with the other outputs" << Qt::endl;
+                        } else {
+                            finish(kExitFailure);
+                        }
                         break;
                     case media::LiveEventKind::outputReconnecting:
                         err << "live: disconnected, reconnecting in " << (event.retryDelay.count() + 500) / 1000
@@ -289,6 +336,10 @@ int runLiveVerb(VerbContext& context)
                     case media::LiveEventKind::recordingFailed:
                         err << "live: recording stopped: " << fromStd(event.error.describe()) << Qt::endl;
                         exitCode = kExitFailure;
+                        recordingRunning = false;
+                        if (!anythingRunning()) {
+                            finish(kExitFailure);
+                        }
                         break;
                     default: break;
                     }
@@ -310,8 +361,15 @@ int runLiveVerb(VerbContext& context)
     QTimer signalPoll;
     QObject::connect(&signalPoll, &QTimer::timeout, [&] {
         if (gStopSignal != 0) {
-            err << "live: stopping" << Qt::endl;
-            finish(kExitOk);
+            gStopSignal = 0;
+            if (!stopping) {
+                err << "live: stopping: sending what is still queued (at most " << flushSeconds
+                    << " s; interrupt again to stop at once)" << Qt::endl;
+                finish(kExitOk);
+            } else {
+                err << "live: stopping at once" << Qt::endl;
+                pipeline->abortFlush();
+            }
         }
         if (gRetryNowSignal != 0) {
             gRetryNowSignal = 0;
@@ -324,7 +382,7 @@ int runLiveVerb(VerbContext& context)
 
     QTimer statsTimer;
     QObject::connect(&statsTimer, &QTimer::timeout, [&] {
-        if (!finished) {
+        if (!stopping) {
             out << QJsonDocument(statsJson(pipeline->sampleStats())).toJson(QJsonDocument::Compact) << Qt::endl;
         }
     });
@@ -342,6 +400,9 @@ int runLiveVerb(VerbContext& context)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     std::signal(SIGUSR1, SIG_DFL);
+    if (stopper.joinable()) {
+        stopper.join();
+    }
     pipeline.reset();
     *alive = false;
     return code;

@@ -50,14 +50,27 @@ INSTANTIATE_TEST_SUITE_P(
         UrlCase{"nestedApp", "rtmp://h/app/inst/streamkey-long-1", true, "rtmp://h/app/inst/••••ng-1"},
         UrlCase{"upperScheme", "RTMP://h/live/abcdef123456", true, "rtmp://h/live/••••3456"},
         UrlCase{"ipv6", "rtmp://[::1]:1935/live/abcdef123456", true, "rtmp://[::1]:1935/live/••••3456"},
-        UrlCase{"http", "http://h/live/key", false, "scheme"}, UrlCase{"noScheme", "h/live/key", false, "expected"},
+        UrlCase{"http", "http://h/live/key", false, "scheme"}, UrlCase{"noScheme", "h/live/key", false, "missing scheme"},
         UrlCase{"noKey", "rtmp://h/live/", false, "stream key"}, UrlCase{"noApp", "rtmp://h/key", false, "application"},
         UrlCase{"noPath", "rtmp://h", false, "application"},
         UrlCase{"badPort", "rtmp://h:99999/live/key", false, "port"},
         UrlCase{"noHost", "rtmp://:1935/live/key", false, "host"},
-        UrlCase{"space", "rtmp://h/live/ke y", false, "white space"},
-        UrlCase{"userInfo", "rtmp://u:p@h/live/key", false, "user information"}),
+        UrlCase{"space", "rtmp://h/live/ke y", false, "spaces"},
+        UrlCase{"userInfo", "rtmp://u:p@h/live/key", false, "user information"},
+        UrlCase{"fragment", "rtmp://h/live/key#1", false, "%23"},
+        UrlCase{"badHostCharacter", "rtmp://h*st/live/key", false, "host"},
+        UrlCase{"queryKeptInKey", "rtmp://h/live/abcdef?token=123456", true, "rtmp://h/live/••••3456"}),
     [](const ::testing::TestParamInfo<UrlCase>& paramInfo) { return std::string(paramInfo.param.name); });
+
+TEST(StreamTarget, AnErrorNeverQuotesTheStreamKey)
+{
+    for (const char* url : {"rtmp://h:99999/live/never-shown-key-42", "rtmp://h st/live/never-shown-key-42",
+                            "http://h/live/never-shown-key-42", "rtmp://u:p@h/live/never-shown-key-42"}) {
+        const auto target = StreamTarget::parse(url);
+        ASSERT_FALSE(target.ok()) << url;
+        EXPECT_EQ(target.error().detail().find("never-shown-key-42"), std::string::npos) << target.error().detail();
+    }
+}
 
 TEST(StreamTarget, RegistersTheKeyWithTheLogScrubber)
 {
