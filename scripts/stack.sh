@@ -2,7 +2,8 @@
 # HostStudio local stack: the real servers the studio and the integration tests talk to.
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-#   scripts/stack.sh start    start nginx (RTMP ingest + HLS over HTTP + RTMPS) and a Nostr relay
+#   scripts/stack.sh start    start nginx (RTMP ingest + HLS over HTTP + RTMPS), a Nostr relay, the
+#                             Cloudinary API stand-in and the seed's livestream backend
 #   scripts/stack.sh stop     stop everything this stack directory started
 #   scripts/stack.sh status   one line per service; exit 0 only when every service is healthy
 #
@@ -12,13 +13,17 @@
 #   HOSTSTUDIO_RTMPS_PORT  [1936]   RTMPS (TLS terminated by nginx's stream module)
 #   HOSTSTUDIO_HTTP_PORT   [8080]   HTTP: /hls/, /stat, /health
 #   HOSTSTUDIO_RELAY_PORT  [7447]   Nostr relay (ws://), NIP-11 over HTTP
-#   HOSTSTUDIO_CHAT_PORT   [3001]   reserved: chat peer
+#   HOSTSTUDIO_BACKEND_PORT [3001]  the seed's livestream backend (tests/peers/livestream-backend.mjs):
+#                                   HTTP API /livestream/… and Socket.IO (media in, HLS out, chat);
+#                                   HOSTSTUDIO_CHAT_PORT is its older name and still accepted
 #   HOSTSTUDIO_CLOUD_PORT  [3002]   the Cloudinary Live Streaming API stand-in (tests/peers/cloudinary-fake.mjs)
 #   HOSTSTUDIO_STACK_TIMEOUT [20]   seconds to wait for each server to become healthy
+#   HOSTSTUDIO_STACK_SERVICES [nginx relay cloud backend]   the services this stack runs (a
+#                                   subset, e.g. "nginx" for a private ingest a test can stop)
 #   HOSTSTUDIO_NGINX_MODULES_DIR [/usr/lib/nginx/modules]   where ngx_rtmp_module.so and
 #                                   ngx_stream_module.so are
 #
-# Layout of the stack directory: logs/ run/ hls/ rec/ certs/ relay/ nginx/, plus stack.env
+# Layout of the stack directory: logs/ run/ hls/ rec/ certs/ relay/ nginx/ backend/, plus stack.env
 # (shell KEY=VALUE lines) and hoststudio.ini (settings for the studio) written by "start".
 
 set -euo pipefail
@@ -31,11 +36,25 @@ RTMP_PORT=${HOSTSTUDIO_RTMP_PORT:-1935}
 RTMPS_PORT=${HOSTSTUDIO_RTMPS_PORT:-1936}
 HTTP_PORT=${HOSTSTUDIO_HTTP_PORT:-8080}
 RELAY_PORT=${HOSTSTUDIO_RELAY_PORT:-7447}
-CHAT_PORT=${HOSTSTUDIO_CHAT_PORT:-3001}
+if [[ -n ${HOSTSTUDIO_BACKEND_PORT:-} && -n ${HOSTSTUDIO_CHAT_PORT:-} &&
+  $HOSTSTUDIO_BACKEND_PORT != "$HOSTSTUDIO_CHAT_PORT" ]]; then
+  printf 'stack: error: HOSTSTUDIO_BACKEND_PORT=%s and HOSTSTUDIO_CHAT_PORT=%s differ: set only one (CHAT_PORT is the old name)\n' \
+    "$HOSTSTUDIO_BACKEND_PORT" "$HOSTSTUDIO_CHAT_PORT" >&2
+  exit 1
+fi
+BACKEND_PORT=${HOSTSTUDIO_BACKEND_PORT:-${HOSTSTUDIO_CHAT_PORT:-3001}}
 CLOUD_PORT=${HOSTSTUDIO_CLOUD_PORT:-3002}
 HEALTH_TIMEOUT=${HOSTSTUDIO_STACK_TIMEOUT:-20}
 HOST=127.0.0.1
-SERVICES=(nginx relay cloud)
+ALL_SERVICES=(nginx relay cloud backend)
+SERVICES=("${ALL_SERVICES[@]}")
+if [[ -n ${HOSTSTUDIO_STACK_SERVICES:-} ]]; then
+  read -ra SERVICES <<<"${HOSTSTUDIO_STACK_SERVICES//,/ }"
+  for service in "${SERVICES[@]}"; do
+    [[ " ${ALL_SERVICES[*]} " == *" $service "* ]] ||
+      { printf 'stack: error: HOSTSTUDIO_STACK_SERVICES: unknown service %s (known: %s)\n' "$service" "${ALL_SERVICES[*]}" >&2; exit 2; }
+  done
+fi
 NGINX_MODULES_DIR=${HOSTSTUDIO_NGINX_MODULES_DIR:-/usr/lib/nginx/modules}
 
 msg() { printf 'stack: %s\n' "$*" >&2; }
@@ -122,6 +141,9 @@ service_healthy() {
     cloud)
       [[ $(curl -fsS --max-time 2 "http://$HOST:$CLOUD_PORT/__health" 2>/dev/null) == ok ]]
       ;;
+    backend)
+      [[ $(curl -fsS --max-time 2 "http://$HOST:$BACKEND_PORT/livestream/health" 2>/dev/null) == *'"status":"healthy"'* ]]
+      ;;
   esac
 }
 
@@ -130,6 +152,7 @@ service_ports() {
     nginx) printf 'rtmp=%s rtmps=%s http=%s' "$RTMP_PORT" "$RTMPS_PORT" "$HTTP_PORT" ;;
     relay) printf 'ws=%s' "$RELAY_PORT" ;;
     cloud) printf 'http=%s' "$CLOUD_PORT" ;;
+    backend) printf 'http+socket.io=%s' "$BACKEND_PORT" ;;
   esac
 }
 
@@ -357,7 +380,8 @@ write_env_files() {
       HOSTSTUDIO_RTMPS_PORT "$RTMPS_PORT" \
       HOSTSTUDIO_HTTP_PORT "$HTTP_PORT" \
       HOSTSTUDIO_RELAY_PORT "$RELAY_PORT" \
-      HOSTSTUDIO_CHAT_PORT "$CHAT_PORT" \
+      HOSTSTUDIO_BACKEND_PORT "$BACKEND_PORT" \
+      HOSTSTUDIO_CHAT_PORT "$BACKEND_PORT" \
       HOSTSTUDIO_CLOUD_PORT "$CLOUD_PORT" \
       HOSTSTUDIO_RTMP_URL "rtmp://$HOST:$RTMP_PORT/live" \
       HOSTSTUDIO_RTMPS_URL "rtmps://$HOST:$RTMPS_PORT/live" \
@@ -365,10 +389,12 @@ write_env_files() {
       HOSTSTUDIO_STAT_URL "http://$HOST:$HTTP_PORT/stat" \
       HOSTSTUDIO_RELAY_URL "ws://$HOST:$RELAY_PORT" \
       HOSTSTUDIO_CA_FILE "$ca" \
-      HOSTSTUDIO_CHAT_URL "http://$HOST:$CHAT_PORT" \
+      HOSTSTUDIO_BACKEND_URL "http://$HOST:$BACKEND_PORT" \
+      HOSTSTUDIO_CHAT_URL "http://$HOST:$BACKEND_PORT" \
       HOSTSTUDIO_CLOUD_URL "http://$HOST:$CLOUD_PORT" \
       HOSTSTUDIO_HLS_DIR "$STACK_DIR/hls" \
       HOSTSTUDIO_REC_DIR "$STACK_DIR/rec" \
+      HOSTSTUDIO_BACKEND_DATA_DIR "$STACK_DIR/backend" \
       HOSTSTUDIO_STACK_LOG_DIR "$STACK_DIR/logs"
   } >"$STACK_DIR/stack.env.tmp"
   mv -f -- "$STACK_DIR/stack.env.tmp" "$STACK_DIR/stack.env"
@@ -386,8 +412,11 @@ extraCaFile=$ca
 [nostr]
 relays=ws://$HOST:$RELAY_PORT
 
+[backend]
+url=http://$HOST:$BACKEND_PORT
+
 [chat]
-url=http://$HOST:$CHAT_PORT
+url=http://$HOST:$BACKEND_PORT
 
 [cloudinary]
 apiBaseUrl=http://$HOST:$CLOUD_PORT
@@ -405,6 +434,8 @@ load_recorded_ports() {
       HOSTSTUDIO_RTMPS_PORT) RTMPS_PORT=$value ;;
       HOSTSTUDIO_HTTP_PORT) HTTP_PORT=$value ;;
       HOSTSTUDIO_RELAY_PORT) RELAY_PORT=$value ;;
+      HOSTSTUDIO_CLOUD_PORT) CLOUD_PORT=$value ;;
+      HOSTSTUDIO_BACKEND_PORT) BACKEND_PORT=$value ;;
     esac
   done <"$env"
 }
@@ -412,17 +443,19 @@ load_recorded_ports() {
 print_table() {
   printf '\nHostStudio local stack (%s)\n' "$STACK_DIR"
   printf '  %-8s %-7s %-40s %s\n' SERVICE PID ENDPOINT LOG
-  local npid rpid cpid
+  local npid rpid cpid bpid
   npid=$(read_pid nginx || echo -)
   rpid=$(read_pid relay || echo -)
   cpid=$(read_pid cloud || echo -)
+  bpid=$(read_pid backend || echo -)
   printf '  %-8s %-7s %-40s %s\n' \
     rtmp "$npid" "rtmp://$HOST:$RTMP_PORT/live" nginx-error.log \
     rtmps "$npid" "rtmps://$HOST:$RTMPS_PORT/live" nginx-error.log \
     hls "$npid" "http://$HOST:$HTTP_PORT/hls/<key>.m3u8" nginx-access.log \
     stat "$npid" "http://$HOST:$HTTP_PORT/stat" nginx-access.log \
     relay "$rpid" "ws://$HOST:$RELAY_PORT" relay.log \
-    cloud "$cpid" "http://$HOST:$CLOUD_PORT/v2/video/demo" cloudinary-fake.log
+    cloud "$cpid" "http://$HOST:$CLOUD_PORT/v2/video/demo" cloudinary-fake.log \
+    backend "$bpid" "http://$HOST:$BACKEND_PORT/livestream/" backend.log
   printf '  CA file:   %s\n' "$STACK_DIR/certs/ca.crt"
   printf '  logs:      %s\n' "$STACK_DIR/logs"
   printf '  settings:  %s  (and %s)\n\n' "$STACK_DIR/hoststudio.ini" "$STACK_DIR/stack.env"
@@ -452,14 +485,58 @@ wait_healthy() {
   return 1
 }
 
+# One function per service: launch it and wait until it is healthy (1 when it is not).
+start_nginx() {
+  local conf=$STACK_DIR/nginx/nginx.conf prefix=$STACK_DIR/nginx/
+  local errlog=$STACK_DIR/logs/nginx-error.log
+  msg "starting nginx (rtmp $RTMP_PORT, rtmps $RTMPS_PORT, http $HTTP_PORT)"
+  launch nginx "$STACK_DIR/logs/nginx.out" nginx -c "$conf" -p "$prefix" -e "$errlog"
+  wait_healthy nginx "$STACK_DIR/logs/nginx.out" "$errlog"
+}
+
+start_relay() {
+  msg "starting the Nostr relay (ws $RELAY_PORT)"
+  launch relay "$STACK_DIR/logs/relay.log" node "$REPO_ROOT/tests/peers/relay.mjs" \
+    --host "$HOST" --port "$RELAY_PORT" --db "$STACK_DIR/relay/relay.db"
+  wait_healthy relay "$STACK_DIR/logs/relay.log"
+}
+
+start_cloud() {
+  msg "starting the Cloudinary API stand-in (http $CLOUD_PORT)"
+  launch cloud "$STACK_DIR/logs/cloudinary-fake.log" node "$REPO_ROOT/tests/peers/cloudinary-fake.mjs" \
+    --host "$HOST" --port "$CLOUD_PORT" --ingest-uri "rtmp://$HOST:$RTMP_PORT/live" \
+    --hls-base "http://$HOST:$HTTP_PORT/hls" --request-log "$STACK_DIR/logs/cloudinary-requests.jsonl"
+  wait_healthy cloud "$STACK_DIR/logs/cloudinary-fake.log"
+}
+
+start_backend() {
+  msg "starting the livestream backend (http + socket.io $BACKEND_PORT)"
+  launch backend "$STACK_DIR/logs/backend.log" node "$REPO_ROOT/tests/peers/livestream-backend.mjs" \
+    --host "$HOST" --port "$BACKEND_PORT" --data-dir "$STACK_DIR/backend" \
+    --log "$STACK_DIR/logs/backend-events.jsonl"
+  wait_healthy backend "$STACK_DIR/logs/backend.log"
+}
+
+# The TCP ports a service listens on.
+ports_of() {
+  case $1 in
+    nginx) echo "$RTMP_PORT $RTMPS_PORT $HTTP_PORT" ;;
+    relay) echo "$RELAY_PORT" ;;
+    cloud) echo "$CLOUD_PORT" ;;
+    backend) echo "$BACKEND_PORT" ;;
+  esac
+}
+
 cmd_start() {
   local missing=() tool
   for tool in nginx node openssl curl setsid; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   ((${#missing[@]} == 0)) || die "missing: ${missing[*]} (run: scripts/dev setup)"
-  [[ -d $REPO_ROOT/tests/peers/node_modules/@nostr-relay/core ]] ||
-    die "the relay's npm packages are not installed (run: scripts/dev setup)"
+  [[ -d $REPO_ROOT/tests/peers/node_modules/@nostr-relay/core && -d $REPO_ROOT/tests/peers/node_modules/socket.io ]] ||
+    die "the test peers' npm packages are not installed (run: scripts/dev setup)"
+  command -v ffmpeg >/dev/null ||
+    msg "warning: ffmpeg is missing: the backend will refuse media (run: scripts/dev setup)"
   [[ -f $NGINX_MODULES_DIR/ngx_rtmp_module.so && -f $NGINX_MODULES_DIR/ngx_stream_module.so ]] ||
     die "nginx rtmp/stream modules are missing in $NGINX_MODULES_DIR (run: scripts/dev setup)"
 
@@ -479,7 +556,7 @@ cmd_start() {
   fi
 
   local port
-  for port in "$RTMP_PORT" "$RTMPS_PORT" "$HTTP_PORT" "$RELAY_PORT" "$CLOUD_PORT"; do
+  for port in $(for name in "${SERVICES[@]}"; do ports_of "$name"; done); do
     if port_open "$port"; then
       die "port $port on $HOST is already in use (another stack? set HOSTSTUDIO_*_PORT or run: scripts/stack.sh stop)"
     fi
@@ -489,7 +566,7 @@ cmd_start() {
   trap 'msg "interrupted: stopping what was started"; cmd_stop; exit 130' INT HUP
   trap 'msg "terminated: stopping what was started"; cmd_stop; exit 143' TERM
 
-  mkdir -p -- "$STACK_DIR"/{logs,run,hls,rec,certs,relay,nginx}
+  mkdir -p -- "$STACK_DIR"/{logs,run,hls,rec,certs,relay,nginx,backend}
   make_certs
   write_nginx_conf
 
@@ -501,32 +578,15 @@ cmd_start() {
     exit 1
   fi
 
-  msg "starting nginx (rtmp $RTMP_PORT, rtmps $RTMPS_PORT, http $HTTP_PORT)"
-  launch nginx "$STACK_DIR/logs/nginx.out" nginx -c "$conf" -p "$prefix" -e "$errlog"
-  if ! wait_healthy nginx "$STACK_DIR/logs/nginx.out" "$errlog"; then
-    stop_service nginx
-    exit 1
-  fi
-
-  msg "starting the Nostr relay (ws $RELAY_PORT)"
-  launch relay "$STACK_DIR/logs/relay.log" node "$REPO_ROOT/tests/peers/relay.mjs" \
-    --host "$HOST" --port "$RELAY_PORT" --db "$STACK_DIR/relay/relay.db"
-  if ! wait_healthy relay "$STACK_DIR/logs/relay.log"; then
-    stop_service relay
-    stop_service nginx
-    exit 1
-  fi
-
-  msg "starting the Cloudinary API stand-in (http $CLOUD_PORT)"
-  launch cloud "$STACK_DIR/logs/cloudinary-fake.log" node "$REPO_ROOT/tests/peers/cloudinary-fake.mjs" \
-    --host "$HOST" --port "$CLOUD_PORT" --ingest-uri "rtmp://$HOST:$RTMP_PORT/live" \
-    --hls-base "http://$HOST:$HTTP_PORT/hls" --request-log "$STACK_DIR/logs/cloudinary-requests.jsonl"
-  if ! wait_healthy cloud "$STACK_DIR/logs/cloudinary-fake.log"; then
-    stop_service cloud
-    stop_service relay
-    stop_service nginx
-    exit 1
-  fi
+  local started=() service index
+  for service in "${SERVICES[@]}"; do
+    if ! "start_$service"; then
+      stop_service "$service"
+      for ((index = ${#started[@]} - 1; index >= 0; index--)); do stop_service "${started[index]}"; done
+      exit 1
+    fi
+    started+=("$service")
+  done
 
   write_env_files
   msg "stack is up"
@@ -559,14 +619,14 @@ cmd_status() {
       pid=-
       rc=1
     fi
-    printf '%-6s %-8s pid=%-7s %s\n' "$name" "$state" "$pid" "$(service_ports "$name")"
+    printf '%-7s %-8s pid=%-7s %s\n' "$name" "$state" "$pid" "$(service_ports "$name")"
   done
   return "$rc"
 }
 
 # ---------------------------------------------------------------------------------------------
 
-for var in RTMP_PORT RTMPS_PORT HTTP_PORT RELAY_PORT CHAT_PORT CLOUD_PORT; do
+for var in RTMP_PORT RTMPS_PORT HTTP_PORT RELAY_PORT BACKEND_PORT CLOUD_PORT; do
   check_port_number "HOSTSTUDIO_$var" "${!var}"
 done
 [[ $STACK_DIR == /* ]] || STACK_DIR=$PWD/$STACK_DIR

@@ -110,6 +110,25 @@ hs_port_open() {
 }
 
 # true when the process exists and is not a zombie
+# hs_free_ports COUNT: that many distinct free TCP ports on 127.0.0.1, one per line, for a private
+# stack. They are drawn below the kernel's ephemeral range (ip_local_port_range): a port in that range
+# can be taken at any moment by an outgoing connection of another process, between our check and the
+# server's bind(). The fixed ports of the shared test stack are avoided too.
+hs_free_ports() {
+  local low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  local -a ports=()
+  local port attempts=0 span=$((low - 10000))
+  while ((${#ports[@]} < $1)); do
+    ((++attempts < 1000)) || hs_fail "could not find $1 free ports"
+    port=$((10000 + (RANDOM * 32768 + RANDOM) % span))
+    case " ${ports[*]} 21935 21936 23001 23002 27447 28080 " in *" $port "*) continue ;; esac
+    hs_port_open "$port" && continue
+    ports+=("$port")
+  done
+  printf '%s\n' "${ports[@]}"
+}
+
 hs_pid_alive() {
   local state
   state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1

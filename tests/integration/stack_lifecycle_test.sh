@@ -15,27 +15,11 @@ export HOSTSTUDIO_SKIP_SETUP=1
 # Whatever happens below, stop this stack.
 hs_cleanup "HOSTSTUDIO_STACK_DIR=$(printf '%q' "$HOSTSTUDIO_STACK_DIR") $(printf '%q' "$HS_STACK_SH") stop"
 
-# Ports are drawn below the kernel's ephemeral range (ip_local_port_range): a port in that range can
-# be taken at any moment by an outgoing connection of another process, between our check and
-# nginx's bind(). The fixed ports of the shared test stack are avoided too.
-ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-pick_free_ports() { # count -> that many distinct free ports in 10000..(ephemeral_low - 1)
-  local -a ports=()
-  local port attempts=0 span=$((ephemeral_low - 10000))
-  while ((${#ports[@]} < $1)); do
-    ((++attempts < 1000)) || hs_fail "could not find $1 free ports"
-    port=$((10000 + (RANDOM * 32768 + RANDOM) % span))
-    case " ${ports[*]} 21935 21936 23001 23002 27447 28080 " in *" $port "*) continue ;; esac
-    hs_port_open "$port" && continue
-    ports+=("$port")
-  done
-  printf '%s\n' "${ports[@]}"
-}
 choose_ports() {
-  mapfile -t ports < <(pick_free_ports 6)
+  mapfile -t ports < <(hs_free_ports 6)
   export HOSTSTUDIO_RTMP_PORT=${ports[0]} HOSTSTUDIO_RTMPS_PORT=${ports[1]} HOSTSTUDIO_HTTP_PORT=${ports[2]}
   export HOSTSTUDIO_RELAY_PORT=${ports[3]} HOSTSTUDIO_CHAT_PORT=${ports[4]} HOSTSTUDIO_CLOUD_PORT=${ports[5]}
-  server_ports=("$HOSTSTUDIO_RTMP_PORT" "$HOSTSTUDIO_RTMPS_PORT" "$HOSTSTUDIO_HTTP_PORT" "$HOSTSTUDIO_RELAY_PORT" "$HOSTSTUDIO_CLOUD_PORT")
+  server_ports=("$HOSTSTUDIO_RTMP_PORT" "$HOSTSTUDIO_RTMPS_PORT" "$HOSTSTUDIO_HTTP_PORT" "$HOSTSTUDIO_RELAY_PORT" "$HOSTSTUDIO_CLOUD_PORT" "$HOSTSTUDIO_CHAT_PORT")
 }
 choose_ports
 hs_log "stack dir $HOSTSTUDIO_STACK_DIR, ports ${server_ports[*]}"
@@ -89,7 +73,7 @@ for attempt in 1 2 3; do
   hs_fail "stack.sh start failed: $(tail -n 30 "$tmp/start.out")"
 done
 mapfile -t pids < <(stack_pids)
-hs_assert_eq "${#pids[@]}" 3 "number of pid files (nginx, relay, cloud)"
+hs_assert_eq "${#pids[@]}" 4 "number of pid files (nginx, relay, cloud, backend)"
 for pid in "${pids[@]}"; do
   hs_pid_alive "$pid" || hs_fail "pid $pid from run/ is not alive"
   pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')
@@ -101,7 +85,7 @@ done
 hs_log "ok: every server port answers"
 hs_assert_eq "$(curl -fsS --max-time 5 "http://127.0.0.1:$HOSTSTUDIO_HTTP_PORT/health")" ok "/health body"
 "$HS_STACK_SH" status >"$tmp/status.out" || hs_fail "status reports a problem: $(cat "$tmp/status.out")"
-hs_assert_eq "$(grep -c ' healthy ' "$tmp/status.out")" 3 "healthy services in status"
+hs_assert_eq "$(grep -c ' healthy ' "$tmp/status.out")" 4 "healthy services in status"
 
 # The written settings point at this stack.
 grep -qx "rtmpUrl=rtmp://127.0.0.1:$HOSTSTUDIO_RTMP_PORT/live" "$HOSTSTUDIO_STACK_DIR/hoststudio.ini" ||
@@ -135,7 +119,7 @@ rc=0
 hs_assert_eq "$rc" 7 "with-stack exit status of a command exiting 7"
 hs_assert_eq "$(cat "$tmp/with-stack.pids.health")" ok "the command saw a healthy stack"
 mapfile -t pids < "$tmp/with-stack.pids"
-hs_assert_eq "${#pids[@]}" 3 "servers started by with-stack"
+hs_assert_eq "${#pids[@]}" 4 "servers started by with-stack"
 assert_nothing_left "after with-stack exit 7" "${pids[@]}"
 
 rc=0
@@ -155,7 +139,7 @@ command_running() { pgrep -g "$runner" -f '^sleep 60$' >/dev/null; }
 hs_wait_for command_running || hs_fail "the command of with-stack did not start: $(tail -n 20 "$tmp/interrupted.out")"
 stack_is_up || hs_fail "the command of with-stack runs but the stack is not healthy"
 mapfile -t pids < <(stack_pids)
-hs_assert_eq "${#pids[@]}" 3 "servers started by with-stack"
+hs_assert_eq "${#pids[@]}" 4 "servers started by with-stack"
 
 kill -INT -- "-$runner"
 exited=0
