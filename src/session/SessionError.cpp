@@ -16,6 +16,7 @@ const char* describeSessionError(SessionErrc value) noexcept
     case SessionErrc::mediaFailed: return "media pipeline failed";
     case SessionErrc::journalCorrupt: return "session journal is corrupt";
     case SessionErrc::journalUnwritable: return "session journal cannot be written";
+    case SessionErrc::invalidRequest: return "cannot go live with this request";
     }
     return nullptr;
 }

@@ -19,6 +19,7 @@ enum class SessionErrc {
     mediaFailed,
     journalCorrupt,
     journalUnwritable,
+    invalidRequest,
 };
 
 [[nodiscard]] const std::error_category& sessionCategory() noexcept;

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// The session journal: one small JSON file written before each externally visible step of going
+// live (ingest prepared and started, stream announced, media started, live event published) and
+// while ending. After a crash or a kill, the next start reads it and ends the session properly:
+// `ended` published, the ingest idled, the recording named. A clean end removes it.
+//
+// It holds no secret: the stream key is left out (stopping an ingest needs only its id), and the
+// live activity is kept as its public tags. Writes are atomic (a temporary file in the same
+// directory, fsync, rename, fsync of the directory) and the file is private (mode 0600), so a crash
+// mid-write leaves the previous version, never half of one.
+//
+// Thread safety: a value type over a path; one writer at a time (the session controller).
+
+#include "hoststudio/core/Result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hoststudio::session {
+
+enum class JournalPhase : std::uint8_t { goingLive, live, ending };
+[[nodiscard]] std::string_view toString(JournalPhase phase) noexcept;
+
+struct JournalRecord {
+    JournalPhase phase = JournalPhase::goingLive;
+    std::string eventId; // the activity's `d`
+    std::string hostPublicKeyHex;
+    // The ingest, without its key.
+    std::string provider;
+    std::string streamId;
+    std::string ingestUrl;
+    std::optional<std::string> hlsPlaybackUrl;
+    std::optional<std::string> playerPageUrl;
+    std::optional<std::string> archiveUrl;
+    // The live activity's tags as last signed (or about to be), and that version's created_at.
+    nlohmann::json activityTags = nlohmann::json::array();
+    std::optional<std::int64_t> lastCreatedAt;
+    std::optional<std::string> recordingPath;
+    // What was started, so that an end undoes exactly that.
+    bool ingestPrepared = false;
+    bool ingestStarted = false;
+    bool channelAnnounced = false;
+    bool mediaStarted = false;
+    bool livePublished = false;
+    // What an end could not clean up (kept for the next recovery).
+    std::vector<std::string> leftovers;
+
+    [[nodiscard]] nlohmann::json toJson() const;
+    [[nodiscard]] static core::Result<JournalRecord> fromJson(const nlohmann::json& value);
+    friend bool operator==(const JournalRecord&, const JournalRecord&) = default;
+};
+
+class SessionJournal {
+public:
+    explicit SessionJournal(std::filesystem::path file);
+
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return file_; }
+    // journalUnwritable with the path and the reason when the file cannot be replaced.
+    [[nodiscard]] core::Status write(const JournalRecord& record) const;
+    // nullopt when there is no journal; journalCorrupt (with the reason) when it cannot be read.
+    [[nodiscard]] core::Result<std::optional<JournalRecord>> read() const;
+    // Removes the journal (absent is fine).
+    [[nodiscard]] core::Status remove() const;
+
+    // Where the studio keeps it: $XDG_STATE_HOME/hoststudio/session.json (~/.local/state/…).
+    [[nodiscard]] static std::filesystem::path defaultPath();
+
+private:
+    std::filesystem::path file_;
+};
+
+} // namespace hoststudio::session

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Go Live controller's rules, on virtual time: the seed's order, what a failure of each part
+// does, degradation and background retries, republishing, End from any state, recovery.
+#include "SessionTestParts.hpp"
+
+#include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/session/SessionError.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include <unistd.h>
+
+namespace hoststudio::session {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Answer;
+
+class GoLiveControllerTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        directory = std::filesystem::temp_directory_path() /
+                    ("hoststudio-session-test-" + std::to_string(::getpid()) + "-" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(directory);
+        journal = std::make_unique<SessionJournal>(directory / "session.json");
+    }
+    void TearDown() override
+    {
+        controller.reset();
+        std::filesystem::remove_all(directory);
+    }
+
+    GoLiveController& make(bool withChannel = true)
+    {
+        controller = std::make_unique<GoLiveController>(
+            GoLiveController::Parts{ingest, media, announcer, withChannel ? &channel : nullptr}, scheduler,
+            journal.get());
+        controller->setObserver([this](const SessionSnapshot& snapshot) {
+            if (!snapshot.stepText.empty() &&
+                (steps.empty() || steps.back() != snapshot.stepText)) {
+                steps.push_back(snapshot.stepText);
+            }
+            states.push_back(snapshot.state);
+        });
+        return *controller;
+    }
+
+    static GoLiveRequest request()
+    {
+        GoLiveRequest request;
+        request.activity.identifier = "event-42";
+        request.activity.title = "Quarterly town hall";
+        request.activity.relays = {"ws://127.0.0.1:7447", "ws://127.0.0.1:7448"};
+        request.recordingPath = "/recordings/event-42.mkv";
+        return request;
+    }
+
+    void goLive()
+    {
+        ASSERT_TRUE(controller->goLive(request()));
+        scheduler.drain();
+    }
+
+    [[nodiscard]] bool logged(const std::string& call) const
+    {
+        return std::find(log.begin(), log.end(), call) != log.end();
+    }
+    [[nodiscard]] long indexOf(const std::string& call) const
+    {
+        return std::distance(log.begin(), std::find(log.begin(), log.end(), call));
+    }
+    [[nodiscard]] std::optional<JournalRecord> journalRecord() const
+    {
+        auto read = journal->read();
+        EXPECT_TRUE(read.ok());
+        return read.ok() ? *read : std::nullopt;
+    }
+
+    testing::VirtualScheduler scheduler;
+    testing::CallLog log;
+    testing::FakeIngest ingest{log};
+    testing::FakeMedia media{log};
+    testing::FakeChannel channel{log};
+    testing::FakeAnnouncer announcer{log};
+    std::filesystem::path directory;
+    std::unique_ptr<SessionJournal> journal;
+    std::unique_ptr<GoLiveController> controller;
+    std::vector<std::string> steps;
+    std::vector<SessionState> states;
+};
+
+TEST_F(GoLiveControllerTest, GoesLiveInTheSeedOrder)
+{
+    make();
+    goLive();
+    const SessionSnapshot& snapshot = controller->snapshot();
+    EXPECT_EQ(snapshot.state, SessionState::live);
+    EXPECT_FALSE(snapshot.degraded);
+    EXPECT_EQ(log, (testing::CallLog{"ingest.prepare event-42", "ingest.start", "channel.connect",
+                                     "channel.announce event-42", "media.start", "nostr.publish live"}));
+    EXPECT_EQ(steps, (std::vector<std::string>{"1 of 6: preparing the ingest", "2 of 6: connecting the real-time channel",
+                                               "3 of 6: announcing the stream", "4 of 6: starting the media",
+                                               "5 of 6: publishing the live event", "6 of 6: live"}));
+    ASSERT_EQ(media.starts.size(), 1U);
+    EXPECT_EQ(media.starts[0].publishUrl, "rtmp://127.0.0.1:1935/live/stream-key-secret");
+    EXPECT_EQ(media.starts[0].recordingPath, "/recordings/event-42.mkv");
+    ASSERT_EQ(announcer.published.size(), 1U);
+    const nostr::LiveActivity& live = announcer.published[0];
+    EXPECT_EQ(live.status, nostr::LiveStatus::live);
+    EXPECT_EQ(live.streamingUrl, "http://127.0.0.1:8080/hls/stream.m3u8");
+    EXPECT_EQ(live.startsAtUnixSeconds, scheduler.nowUnixSeconds());
+    ASSERT_NE(live.host(), nullptr);
+    EXPECT_EQ(live.host()->publicKeyHex, announcer.publicKeyHex);
+    EXPECT_EQ(channel.announced.at(0).userIdHex, announcer.publicKeyHex);
+    EXPECT_EQ(snapshot.ingest.health, PartHealth::ok);
+    EXPECT_EQ(snapshot.channel.health, PartHealth::ok);
+    EXPECT_EQ(snapshot.media.health, PartHealth::ok);
+    EXPECT_EQ(snapshot.recording.health, PartHealth::ok);
+    EXPECT_EQ(snapshot.nostr.health, PartHealth::ok);
+    EXPECT_EQ(snapshot.hlsPlaybackUrl, "http://127.0.0.1:8080/hls/stream.m3u8");
+    EXPECT_EQ(snapshot.naddr.rfind("naddr1", 0), 0U);
+
+    const auto record = journalRecord();
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->phase, JournalPhase::live);
+    EXPECT_TRUE(record->ingestStarted && record->channelAnnounced && record->mediaStarted && record->livePublished);
+    EXPECT_EQ(record->streamId, ingest.endpoint.streamId);
+    EXPECT_EQ(record->lastCreatedAt, announcer.last);
+    EXPECT_EQ(record->toJson().dump().find("stream-key-secret"), std::string::npos) << "no secret in the journal";
+}
+
+TEST_F(GoLiveControllerTest, WithoutAChannelTheChannelStepsAreSkipped)
+{
+    make(/*withChannel=*/false);
+    goLive();
+    EXPECT_EQ(controller->snapshot().state, SessionState::live);
+    EXPECT_EQ(controller->snapshot().channel.health, PartHealth::notUsed);
+    EXPECT_FALSE(logged("channel.connect"));
+    EXPECT_FALSE(controller->snapshot().degraded);
+}
+
+TEST_F(GoLiveControllerTest, AnIngestThatFailsStopsGoLiveAndLeavesNothing)
+{
+    ingest.prepareAnswer = Answer::fail;
+    make();
+    goLive();
+    const SessionSnapshot& snapshot = controller->snapshot();
+    EXPECT_EQ(snapshot.state, SessionState::failed);
+    EXPECT_EQ(snapshot.error, SessionErrc::ingestFailed);
+    EXPECT_NE(snapshot.error.detail().find("check the API key"), std::string::npos);
+    EXPECT_EQ(log, (testing::CallLog{"ingest.prepare event-42"}));
+    EXPECT_FALSE(journalRecord()) << "a clean failure removes the journal";
+}
+
+TEST_F(GoLiveControllerTest, AnIngestThatFailsToStartIsStoppedAgain)
+{
+    ingest.startAnswer = Answer::fail;
+    make();
+    goLive();
+    EXPECT_EQ(controller->snapshot().state, SessionState::failed);
+    EXPECT_TRUE(logged("ingest.stop " + ingest.endpoint.streamId));
+    EXPECT_FALSE(logged("media.start"));
+    EXPECT_FALSE(logged("nostr.publish live"));
+}
+
+TEST_F(GoLiveControllerTest, MediaThatFailsUndoesIngestAndChannelAndPublishesNothing)
+{
+    media.startAnswer = Answer::fail;
+    make();
+    goLive();
+    const SessionSnapshot& snapshot = controller->snapshot();
+    EXPECT_EQ(snapshot.state, SessionState::failed);
+    EXPECT_EQ(snapshot.error, SessionErrc::mediaFailed);
+    EXPECT_TRUE(logged("channel.endStream"));
+    EXPECT_TRUE(logged("channel.disconnect"));
+    EXPECT_TRUE(logged("ingest.stop " + ingest.endpoint.streamId));
+    EXPECT_TRUE(announcer.published.empty()) << "no live event may be left behind";
+    EXPECT_TRUE(snapshot.leftovers.empty());
+    EXPECT_FALSE(journalRecord());
+}
+
+TEST_F(GoLiveControllerTest, AHangingStepTimesOut)
+{
+    media.startAnswer = Answer::hold;
+    make();
+    goLive();
+    EXPECT_EQ(controller->snapshot().state, SessionState::goingLive);
+    scheduler.advance(19s);
+    EXPECT_EQ(controller->snapshot().state, SessionState::goingLive);
+    scheduler.advance(1s);
+    EXPECT_EQ(controller->snapshot().state, SessionState::failed);
+    EXPECT_EQ(controller->snapshot().error, SessionErrc::stepTimedOut);
+    EXPECT_GE(media.aborts, 1);
+    // The answer that comes after the timeout changes nothing.
+    media.held.front()({});
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::failed);
+    EXPECT_TRUE(announcer.published.empty());
+}
+
+TEST_F(GoLiveControllerTest, AnIngestThatNeverAnswersTimesOutAndIsCancelled)
+{
+    ingest.prepareAnswer = Answer::hold;
+    make();
+    goLive();
+    scheduler.advance(30s);
+    EXPECT_EQ(controller->snapshot().state, SessionState::failed);
+    EXPECT_EQ(controller->snapshot().error, SessionErrc::stepTimedOut);
+    EXPECT_GE(ingest.cancels, 1);
+    ingest.heldPrepares.front()(ingest.endpoint);
+    scheduler.drain();
+    EXPECT_FALSE(logged("ingest.start"));
+}
+
+TEST_F(GoLiveControllerTest, AChannelThatIsDownGoesLiveDegradedAndConnectsLater)
+{
+    channel.connectAnswer = Answer::fail;
+    make();
+    goLive();
+    const SessionSnapshot& snapshot = controller->snapshot();
+    EXPECT_EQ(snapshot.state, SessionState::live);
+    EXPECT_TRUE(snapshot.degraded);
+    EXPECT_EQ(snapshot.channel.health, PartHealth::degraded);
+    EXPECT_NE(snapshot.channel.detail.find("retrying"), std::string::npos);
+    EXPECT_TRUE(logged("media.start"));
+    EXPECT_FALSE(logged("channel.announce event-42"));
+
+    channel.connectAnswer = Answer::succeed;
+    scheduler.advance(15s);
+    EXPECT_TRUE(logged("channel.announce event-42")) << "announced once the channel is back";
+    EXPECT_EQ(controller->snapshot().channel.health, PartHealth::ok);
+    EXPECT_FALSE(controller->snapshot().degraded);
+}
+
+TEST_F(GoLiveControllerTest, AChannelThatNeverAnswersDoesNotHoldGoLive)
+{
+    channel.connectAnswer = Answer::hold;
+    make();
+    goLive();
+    scheduler.advance(10s);
+    EXPECT_EQ(controller->snapshot().state, SessionState::live);
+    EXPECT_TRUE(controller->snapshot().degraded);
+}
+
+TEST_F(GoLiveControllerTest, RelaysThatRefuseLeaveTheStreamLiveAndArePublishedToAgain)
+{
+    announcer.relayAccepts = {{"ws://127.0.0.1:7447", false}, {"ws://127.0.0.1:7448", false}};
+    make();
+    goLive();
+    EXPECT_EQ(controller->snapshot().state, SessionState::live);
+    EXPECT_TRUE(controller->snapshot().degraded);
+    EXPECT_EQ(controller->snapshot().nostr.health, PartHealth::degraded);
+    EXPECT_NE(controller->snapshot().nostr.detail.find("blocked: not allowed"), std::string::npos);
+    announcer.relayAccepts.clear();
+    scheduler.advance(15s);
+    EXPECT_EQ(announcer.published.size(), 2U);
+    EXPECT_EQ(controller->snapshot().nostr.health, PartHealth::ok);
+    EXPECT_FALSE(controller->snapshot().degraded);
+}
+
+TEST_F(GoLiveControllerTest, OneRelayRefusingIsReportedByName)
+{
+    announcer.relayAccepts = {{"ws://127.0.0.1:7448", false}};
+    make();
+    goLive();
+    EXPECT_EQ(controller->snapshot().nostr.health, PartHealth::degraded);
+    EXPECT_NE(controller->snapshot().nostr.detail.find("1 of 2"), std::string::npos);
+    EXPECT_NE(controller->snapshot().nostr.detail.find("7448"), std::string::npos);
+    ASSERT_EQ(controller->snapshot().relays.size(), 2U);
+    EXPECT_TRUE(controller->snapshot().relays[0].accepted);
+}
+
+TEST_F(GoLiveControllerTest, TheLiveEventIsPublishedAgainEveryMinute)
+{
+    make();
+    goLive();
+    scheduler.advance(59s);
+    EXPECT_EQ(announcer.published.size(), 1U);
+    scheduler.advance(1s);
+    EXPECT_EQ(announcer.published.size(), 2U);
+    scheduler.advance(120s);
+    EXPECT_EQ(announcer.published.size(), 4U);
+    EXPECT_EQ(journalRecord()->lastCreatedAt, announcer.last) << "the journal follows the newest version";
+}
+
+TEST_F(GoLiveControllerTest, ViewerCountChangesAreMergedIntoOneVersion)
+{
+    make();
+    goLive();
+    for (int viewers : {1, 2, 3, 5}) {
+        channel.raise(ChannelEvent{ChannelEvent::Kind::viewerCount, {}, viewers});
+        scheduler.advance(1s);
+    }
+    EXPECT_EQ(controller->snapshot().viewerCount, 5);
+    scheduler.advance(1s);
+    ASSERT_EQ(announcer.published.size(), 2U);
+    EXPECT_EQ(announcer.published.back().currentParticipants, 5U);
+}
+
+TEST_F(GoLiveControllerTest, ANewTitleIsPublishedAtOnce)
+{
+    make();
+    goLive();
+    controller->setTitle("Town hall, part two");
+    scheduler.advance(0s);
+    ASSERT_EQ(announcer.published.size(), 2U);
+    EXPECT_EQ(announcer.published.back().title, "Town hall, part two");
+}
+
+TEST_F(GoLiveControllerTest, MediaReconnectsAreShownWithTheirSchedule)
+{
+    make();
+    goLive();
+    media.raise(MediaEvent{MediaEvent::Kind::outputReconnecting, {}, 2, 25, 4000ms});
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().media.detail, "reconnecting in 4 s (attempt 2 of 25)");
+    EXPECT_TRUE(controller->snapshot().degraded);
+    media.raise(MediaEvent{MediaEvent::Kind::outputReconnected, {}, 0, 0, 0ms});
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().media.health, PartHealth::ok);
+    EXPECT_FALSE(controller->snapshot().degraded);
+}
+
+TEST_F(GoLiveControllerTest, EndRunsTheEndSequenceAndRemovesTheJournal)
+{
+    make();
+    goLive();
+    log.clear();
+    controller->end();
+    scheduler.drain();
+    const SessionSnapshot& snapshot = controller->snapshot();
+    EXPECT_EQ(snapshot.state, SessionState::ended);
+    EXPECT_TRUE(snapshot.leftovers.empty());
+    EXPECT_EQ(log.front(), "media.stop");
+    EXPECT_LT(indexOf("channel.endStream"), indexOf("channel.disconnect"));
+    EXPECT_TRUE(logged("ingest.stop " + ingest.endpoint.streamId));
+    EXPECT_TRUE(logged("nostr.publish ended"));
+    const nostr::LiveActivity& ended = announcer.published.back();
+    EXPECT_EQ(ended.status, nostr::LiveStatus::ended);
+    EXPECT_TRUE(ended.streamingUrl.empty());
+    EXPECT_EQ(ended.endsAtUnixSeconds, scheduler.nowUnixSeconds());
+    EXPECT_EQ(ended.recordingUrl, "https://example.invalid/archive.mp4");
+    EXPECT_EQ(snapshot.media.health, PartHealth::stopped);
+    EXPECT_EQ(snapshot.ingest.health, PartHealth::stopped);
+    EXPECT_FALSE(journalRecord());
+
+    log.clear();
+    controller->end();
+    scheduler.advance(60s);
+    EXPECT_TRUE(log.empty()) << "End is idempotent and nothing runs after it";
+}
+
+TEST_F(GoLiveControllerTest, EndIsBoundedWhenNoPartAnswers)
+{
+    make();
+    goLive();
+    media.stopAnswer = Answer::hold;
+    channel.endAnswer = Answer::hold;
+    ingest.stopAnswer = Answer::hold;
+    announcer.answer = Answer::hold;
+    const std::int64_t started = scheduler.nowMs();
+    controller->end();
+    scheduler.advance(4s);
+    EXPECT_GE(media.aborts, 1) << "the flush is cut after endMedia";
+    scheduler.advance(3s);
+    const SessionSnapshot& snapshot = controller->snapshot();
+    EXPECT_EQ(snapshot.state, SessionState::ended);
+    EXPECT_LE(scheduler.nowMs() - started, 7000);
+    ASSERT_EQ(snapshot.leftovers.size(), 2U);
+    EXPECT_TRUE(logged("channel.disconnect"));
+    const auto record = journalRecord();
+    ASSERT_TRUE(record) << "leftovers keep the journal for a later recovery";
+    EXPECT_EQ(record->leftovers, snapshot.leftovers);
+    EXPECT_EQ(record->phase, JournalPhase::ending);
+}
+
+TEST_F(GoLiveControllerTest, EndWhileGoingLiveUndoesOnlyWhatStarted)
+{
+    media.startAnswer = Answer::hold;
+    make();
+    goLive();
+    controller->end();
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::ended);
+    EXPECT_TRUE(logged("media.stop"));
+    EXPECT_TRUE(logged("ingest.stop " + ingest.endpoint.streamId));
+    EXPECT_TRUE(announcer.published.empty()) << "nothing was announced, so no `ended` either";
+}
+
+TEST_F(GoLiveControllerTest, LosingTheMediaForGoodEndsTheSessionWithTheReason)
+{
+    make();
+    goLive();
+    media.raise(MediaEvent{MediaEvent::Kind::outputFailed,
+                          core::Error{std::make_error_code(std::errc::timed_out), "25 attempts"}, 0, 0, 0ms});
+    scheduler.drain();
+    const SessionSnapshot& snapshot = controller->snapshot();
+    EXPECT_EQ(snapshot.state, SessionState::failed);
+    EXPECT_EQ(snapshot.error, SessionErrc::mediaFailed);
+    EXPECT_NE(snapshot.error.detail().find("25 attempts"), std::string::npos);
+    EXPECT_EQ(announcer.published.back().status, nostr::LiveStatus::ended);
+    EXPECT_TRUE(logged("ingest.stop " + ingest.endpoint.streamId));
+}
+
+TEST_F(GoLiveControllerTest, ARecordingThatFailsLeavesTheStreamLive)
+{
+    make();
+    goLive();
+    media.raise(MediaEvent{MediaEvent::Kind::recordingFailed,
+                          core::Error{std::make_error_code(std::errc::no_space_on_device), "disk full"}, 0, 0, 0ms});
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::live);
+    EXPECT_EQ(controller->snapshot().recording.health, PartHealth::failed);
+    EXPECT_TRUE(controller->snapshot().degraded);
+}
+
+TEST_F(GoLiveControllerTest, GoLiveIsRefusedWhileLiveAndForAnInvalidRequest)
+{
+    make();
+    GoLiveRequest noRelays = request();
+    noRelays.activity.relays.clear();
+    EXPECT_EQ(controller->goLive(noRelays).error(), SessionErrc::invalidRequest);
+    goLive();
+    EXPECT_EQ(controller->goLive(request()).error(), SessionErrc::alreadyLive);
+}
+
+TEST_F(GoLiveControllerTest, AnUnwritableJournalStopsGoLiveBeforeAnythingStarts)
+{
+    std::filesystem::create_directories(directory);
+    journal = std::make_unique<SessionJournal>(directory / "not-a-directory" / "session.json");
+    { std::ofstream(directory / "not-a-directory") << "x"; }
+    make();
+    const core::Status started = controller->goLive(request());
+    EXPECT_EQ(started.error(), SessionErrc::journalUnwritable);
+    EXPECT_TRUE(log.empty());
+}
+
+TEST_F(GoLiveControllerTest, RecoverEndsWhatACrashedSessionLeftBehind)
+{
+    make();
+    goLive();
+    const JournalRecord crashed = *journalRecord();
+    controller.reset(); // the process is gone; a new one starts
+    log.clear();
+    announcer.published.clear();
+    const std::int64_t lastBeforeCrash = *crashed.lastCreatedAt;
+    make();
+    ASSERT_TRUE(controller->recover(crashed));
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::ended);
+    EXPECT_EQ(announcer.noted, lastBeforeCrash);
+    EXPECT_TRUE(logged("ingest.stop " + crashed.streamId));
+    EXPECT_FALSE(logged("media.stop")) << "the media died with the process";
+    ASSERT_EQ(announcer.published.size(), 1U);
+    const nostr::LiveActivity& ended = announcer.published[0];
+    EXPECT_EQ(ended.status, nostr::LiveStatus::ended);
+    EXPECT_EQ(ended.identifier, "event-42");
+    EXPECT_EQ(ended.title, "Quarterly town hall");
+    EXPECT_TRUE(ended.streamingUrl.empty());
+    EXPECT_FALSE(journalRecord());
+}
+
+} // namespace
+} // namespace hoststudio::session
