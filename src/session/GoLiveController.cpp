@@ -25,7 +25,8 @@ std::string relayList(const std::vector<RelayOutcome>& outcomes, bool accepted)
         if (outcome.accepted != accepted) {
             continue;
         }
-        text += (text.empty() ? "" : ", ") + outcome.relay + (outcome.message.empty() ? "" : " (" + outcome.message + ")");
+        text +=
+            (text.empty() ? "" : ", ") + outcome.relay + (outcome.message.empty() ? "" : " (" + outcome.message + ")");
     }
     return text;
 }
@@ -186,21 +187,20 @@ void GoLiveController::postEvent(Handler handler)
 void GoLiveController::setStep(GoLiveStep step)
 {
     snapshot_.step = step;
-    snapshot_.stepText = step == GoLiveStep::none ? std::string()
-                                                  : std::to_string(static_cast<int>(step)) + " of " +
-                                                        std::to_string(kGoLiveStepCount) + ": " +
-                                                        std::string(describe(step));
+    snapshot_.stepText = step == GoLiveStep::none
+                             ? std::string()
+                             : std::to_string(static_cast<int>(step)) + " of " + std::to_string(kGoLiveStepCount) +
+                                   ": " + std::string(describe(step));
     qCInfo(lcSession).noquote() << "go live:" << QString::fromStdString(snapshot_.stepText);
     notify();
 }
 
 void GoLiveController::notify()
 {
-    snapshot_.degraded = snapshot_.state == SessionState::live &&
-                         (snapshot_.channel.health == PartHealth::degraded ||
-                          snapshot_.nostr.health == PartHealth::degraded ||
-                          snapshot_.media.health == PartHealth::degraded ||
-                          snapshot_.recording.health == PartHealth::failed);
+    snapshot_.degraded =
+        snapshot_.state == SessionState::live &&
+        (snapshot_.channel.health == PartHealth::degraded || snapshot_.nostr.health == PartHealth::degraded ||
+         snapshot_.media.health == PartHealth::degraded || snapshot_.recording.health == PartHealth::failed);
     if (observer_) {
         observer_(snapshot_);
     }
@@ -249,8 +249,8 @@ core::Status GoLiveController::goLive(GoLiveRequest request)
     snapshot_.recording.health = recordingPath_ ? PartHealth::idle : PartHealth::notUsed;
     const auto hostKey = nostr::PublicKey::fromHex(parts_.announcer.hostPublicKeyHex());
     if (!hostKey) {
-        return core::Error{SessionErrc::invalidRequest, "the host's Nostr key is not usable: " +
-                                                            hostKey.error().describe()};
+        return core::Error{SessionErrc::invalidRequest,
+                           "the host's Nostr key is not usable: " + hostKey.error().describe()};
     }
     if (const auto address = activity_.naddr(*hostKey); address) {
         snapshot_.naddr = *address;
@@ -330,18 +330,17 @@ void GoLiveController::stepStartIngest()
                                                               seconds(timeouts_.prepareIngest) +
                                                               ": check the connection and try again"});
     });
-    parts_.ingest.start(*endpoint_, completion<core::Status>(operation, [this](core::Status started) {
-                            if (!started) {
-                                snapshot_.ingest = {PartHealth::failed, started.error().describe()};
-                                failGoLive(core::Error{SessionErrc::ingestFailed, started.error().describe()});
-                                return;
-                            }
-                            const std::string fallback = snapshot_.ingest.detail.rfind("using ", 0) == 0
-                                                             ? " (" + snapshot_.ingest.detail + ")"
-                                                             : std::string();
-                            snapshot_.ingest = {PartHealth::ok, "stream ready on " + endpoint_->provider + fallback};
-                            stepConnectChannel();
-                        }));
+    parts_.ingest.start(*endpoint_, completion<core::Status>(operation, [this](const core::Status& started) {
+        if (!started) {
+            snapshot_.ingest = {PartHealth::failed, started.error().describe()};
+            failGoLive(core::Error{SessionErrc::ingestFailed, started.error().describe()});
+            return;
+        }
+        const std::string fallback =
+            snapshot_.ingest.detail.rfind("using ", 0) == 0 ? " (" + snapshot_.ingest.detail + ")" : std::string();
+        snapshot_.ingest = {PartHealth::ok, "stream ready on " + endpoint_->provider + fallback};
+        stepConnectChannel();
+    }));
 }
 
 void GoLiveController::stepConnectChannel()
@@ -359,10 +358,9 @@ void GoLiveController::stepConnectChannel()
         scheduleBackgroundChannelConnect();
         stepAnnounceStream();
     });
-    parts_.channel->connect(completion<core::Status>(operation, [this](core::Status connected) {
+    parts_.channel->connect(completion<core::Status>(operation, [this](const core::Status& connected) {
         if (!connected) {
-            snapshot_.channel = {PartHealth::degraded,
-                                 connected.error().describe() + "; retrying in the background"};
+            snapshot_.channel = {PartHealth::degraded, connected.error().describe() + "; retrying in the background"};
             scheduleBackgroundChannelConnect();
         } else {
             channelConnected_ = true;
@@ -372,17 +370,17 @@ void GoLiveController::stepConnectChannel()
     }));
 }
 
-void GoLiveController::announceOnChannel(Handler then)
+void GoLiveController::announceOnChannel(const Handler& then)
 {
     journalRecord_.channelAnnounced = true;
     writeJournal();
     const OperationId operation = beginOperation(timeouts_.announceStream, [this, then] {
-        snapshot_.channel = {PartHealth::degraded, "the stream was not announced within " +
-                                                       seconds(timeouts_.announceStream)};
+        snapshot_.channel = {PartHealth::degraded,
+                             "the stream was not announced within " + seconds(timeouts_.announceStream)};
         then();
     });
     parts_.channel->announce(AnnounceRequest{activity_.identifier, parts_.announcer.hostPublicKeyHex()},
-                             completion<core::Status>(operation, [this, then](core::Status sent) {
+                             completion<core::Status>(operation, [this, then](const core::Status& sent) {
                                  snapshot_.channel = sent ? PartStatus{PartHealth::ok, "stream announced"}
                                                           : PartStatus{PartHealth::degraded, sent.error().describe()};
                                  then();
@@ -419,7 +417,7 @@ void GoLiveController::stepStartMedia()
     MediaStartRequest request;
     request.publishUrl = endpoint_->ingestUrl + "/" + endpoint_->streamKey;
     request.recordingPath = recordingPath_;
-    parts_.media.start(request, completion<core::Status>(operation, [this](core::Status started) {
+    parts_.media.start(request, completion<core::Status>(operation, [this](const core::Status& started) {
                            if (!started) {
                                snapshot_.media = {PartHealth::failed, started.error().describe()};
                                failGoLive(core::Error{SessionErrc::mediaFailed, started.error().describe()});
@@ -440,8 +438,9 @@ void GoLiveController::stepPublishLive()
     const core::Status live = activity_.goLive(now, endpoint_->hlsPlaybackUrl.value_or(std::string()));
     if (!live || !activity_.validateForPublishing()) {
         const core::Error why = !live ? live.error() : activity_.validateForPublishing().error();
-        snapshot_.nostr = {PartHealth::degraded, "not announced on Nostr: " + why.describe() +
-                                                     (endpoint_->hlsPlaybackUrl ? "" : " (the ingest gave no HLS playback URL)")};
+        snapshot_.nostr = {PartHealth::degraded,
+                           "not announced on Nostr: " + why.describe() +
+                               (endpoint_->hlsPlaybackUrl ? "" : " (the ingest gave no HLS playback URL)")};
         enterLive();
         return;
     }
@@ -516,22 +515,20 @@ void GoLiveController::publishActivity(bool duringEnd)
                                                   relayList(report->relays, false) + ")");
                 }
                 snapshot_.nostr = {accepted > 0 ? PartHealth::stopped : PartHealth::failed,
-                                   "ended published to " + std::to_string(accepted) + " of " +
-                                       std::to_string(total) + " relays"};
+                                   "ended published to " + std::to_string(accepted) + " of " + std::to_string(total) +
+                                       " relays"};
                 endPartDone();
                 return;
             }
             if (accepted == 0) {
-                snapshot_.nostr = {PartHealth::degraded, "no relay accepted the live event (" +
-                                                             relayList(report->relays, false) +
-                                                             "); publishing again in " +
-                                                             seconds(timeouts_.backgroundRetry)};
+                snapshot_.nostr = {PartHealth::degraded,
+                                   "no relay accepted the live event (" + relayList(report->relays, false) +
+                                       "); publishing again in " + seconds(timeouts_.backgroundRetry)};
                 scheduleRepublish(timeouts_.backgroundRetry);
             } else if (accepted < total) {
-                snapshot_.nostr = {PartHealth::degraded, "published to " + std::to_string(accepted) + " of " +
-                                                             std::to_string(total) +
-                                                             " relays; refused or unreachable: " +
-                                                             relayList(report->relays, false)};
+                snapshot_.nostr = {PartHealth::degraded,
+                                   "published to " + std::to_string(accepted) + " of " + std::to_string(total) +
+                                       " relays; refused or unreachable: " + relayList(report->relays, false)};
             } else {
                 snapshot_.nostr = {PartHealth::ok, "published to " + std::to_string(total) + " relays"};
             }
@@ -593,12 +590,12 @@ void GoLiveController::scheduleBackgroundChannelConnect()
             return;
         }
         const OperationId operation = beginOperation(timeouts_.connectChannel, [this] {
-            snapshot_.channel = {PartHealth::degraded, "still unreachable; retrying in " +
-                                                           seconds(timeouts_.backgroundRetry)};
+            snapshot_.channel = {PartHealth::degraded,
+                                 "still unreachable; retrying in " + seconds(timeouts_.backgroundRetry)};
             notify();
             scheduleBackgroundChannelConnect();
         });
-        parts_.channel->connect(completion<core::Status>(operation, [this](core::Status connected) {
+        parts_.channel->connect(completion<core::Status>(operation, [this](const core::Status& connected) {
             if (!connected) {
                 snapshot_.channel = {PartHealth::degraded, connected.error().describe() + "; retrying in " +
                                                                seconds(timeouts_.backgroundRetry)};
@@ -630,20 +627,16 @@ void GoLiveController::onMediaEvent(const MediaEvent& event)
                                                      std::to_string(event.attempt) + " of " +
                                                      std::to_string(event.maxAttempts) + ")"};
         break;
-    case MediaEvent::Kind::outputReconnected:
-        snapshot_.media = {PartHealth::ok, "streaming (reconnected)"};
-        break;
+    case MediaEvent::Kind::outputReconnected: snapshot_.media = {PartHealth::ok, "streaming (reconnected)"}; break;
     case MediaEvent::Kind::outputFailed:
         snapshot_.media = {PartHealth::failed, event.error.describe()};
         if (snapshot_.state == SessionState::live) {
-            beginEnd(core::Error{SessionErrc::mediaFailed,
-                                 "the stream to the ingest was lost: " + event.error.describe()});
+            beginEnd(
+                core::Error{SessionErrc::mediaFailed, "the stream to the ingest was lost: " + event.error.describe()});
             return;
         }
         break;
-    case MediaEvent::Kind::recordingFailed:
-        snapshot_.recording = {PartHealth::failed, event.error.describe()};
-        break;
+    case MediaEvent::Kind::recordingFailed: snapshot_.recording = {PartHealth::failed, event.error.describe()}; break;
     }
     notify();
 }
@@ -659,10 +652,10 @@ void GoLiveController::onChannelEvent(const ChannelEvent& event)
             snapshot_.channel = {PartHealth::degraded, "connection lost; reconnecting"};
         }
         break;
-    case ChannelEvent::Kind::reconnected:
-        snapshot_.channel = {PartHealth::ok, "reconnected"};
+    case ChannelEvent::Kind::reconnected: snapshot_.channel = {PartHealth::ok, "reconnected"}; break;
+    case ChannelEvent::Kind::streamStarted:
+        snapshot_.channel = {PartHealth::ok, "stream confirmed by the server"};
         break;
-    case ChannelEvent::Kind::streamStarted: snapshot_.channel = {PartHealth::ok, "stream confirmed by the server"}; break;
     case ChannelEvent::Kind::streamError:
         snapshot_.channel = {PartHealth::degraded, "the server reported: " + event.message};
         break;
@@ -733,11 +726,11 @@ void GoLiveController::beginEnd(std::optional<core::Error> reason)
     notify();
     const OperationId operation = beginOperation(timeouts_.endMedia, [this] {
         parts_.media.abort();
-        snapshot_.media = {PartHealth::stopped, "stopped (the rest of the queue was dropped after " +
-                                                    seconds(timeouts_.endMedia) + ")"};
+        snapshot_.media = {PartHealth::stopped,
+                           "stopped (the rest of the queue was dropped after " + seconds(timeouts_.endMedia) + ")"};
         endAfterMedia();
     });
-    parts_.media.stop(completion<core::Status>(operation, [this](core::Status stopped) {
+    parts_.media.stop(completion<core::Status>(operation, [this](const core::Status& stopped) {
         snapshot_.media = stopped ? PartStatus{PartHealth::stopped, "stopped"}
                                   : PartStatus{PartHealth::stopped, "stopped: " + stopped.error().describe()};
         endAfterMedia();
@@ -759,7 +752,7 @@ void GoLiveController::endAfterMedia()
                 snapshot_.channel = {PartHealth::stopped, "disconnected (end-stream not confirmed as sent)"};
                 endPartDone();
             });
-            parts_.channel->endStream(completion<core::Status>(operation, [this](core::Status sent) {
+            parts_.channel->endStream(completion<core::Status>(operation, [this](const core::Status& sent) {
                 parts_.channel->disconnect();
                 snapshot_.channel = {PartHealth::stopped,
                                      sent ? "stream ended, disconnected" : "disconnected: " + sent.error().describe()};
@@ -781,23 +774,22 @@ void GoLiveController::endAfterMedia()
                                           " may still be active: stop it in the provider's console");
             endPartDone();
         });
-        parts_.ingest.stop(*endpoint_, completion<core::Status>(operation, [this](core::Status stopped) {
-                               if (stopped) {
-                                   snapshot_.ingest = {PartHealth::stopped, "stream stopped"};
-                               } else {
-                                   snapshot_.ingest = {PartHealth::failed, stopped.error().describe()};
-                                   snapshot_.leftovers.push_back("the " + endpoint_->provider + " stream " +
-                                                                 endpoint_->streamId + " may still be active: " +
-                                                                 stopped.error().describe());
-                               }
-                               endPartDone();
-                           }));
+        parts_.ingest.stop(*endpoint_, completion<core::Status>(operation, [this](const core::Status& stopped) {
+            if (stopped) {
+                snapshot_.ingest = {PartHealth::stopped, "stream stopped"};
+            } else {
+                snapshot_.ingest = {PartHealth::failed, stopped.error().describe()};
+                snapshot_.leftovers.push_back("the " + endpoint_->provider + " stream " + endpoint_->streamId +
+                                              " may still be active: " + stopped.error().describe());
+            }
+            endPartDone();
+        }));
     }
 
     if (journalRecord_.livePublished) {
         ++endPartsOutstanding_;
-        const core::Status ended = activity_.end(scheduler_.nowUnixSeconds(), endpoint_ ? endpoint_->archiveUrl
-                                                                                         : std::nullopt);
+        const core::Status ended =
+            activity_.end(scheduler_.nowUnixSeconds(), endpoint_ ? endpoint_->archiveUrl : std::nullopt);
         if (!ended) {
             snapshot_.leftovers.push_back("the live event may still show as live: " + ended.error().describe());
             endPartDone();
@@ -887,8 +879,8 @@ core::Status GoLiveController::recover(const JournalRecord& record)
         }
         auto activity = nostr::LiveActivity::fromEvent(event);
         if (!activity) {
-            return core::Error{SessionErrc::journalCorrupt, "the live event cannot be rebuilt: " +
-                                                                activity.error().describe()};
+            return core::Error{SessionErrc::journalCorrupt,
+                               "the live event cannot be rebuilt: " + activity.error().describe()};
         }
         activity_ = std::move(*activity);
         if (record.lastCreatedAt) {

@@ -19,7 +19,7 @@ namespace hoststudio::session {
 namespace {
 
 constexpr int kJournalVersion = 1;
-constexpr std::uintmax_t kMaximumJournalBytes = 1024 * 1024;
+constexpr std::uintmax_t kMaximumJournalBytes = std::uintmax_t{1024} * 1024U;
 
 std::string systemError(int error)
 {
@@ -182,9 +182,9 @@ core::Result<JournalRecord> JournalRecord::fromJson(const nlohmann::json& value)
             return status.error();
         }
     }
-    for (auto [name, target] : {std::pair{"hlsPlaybackUrl", &record.hlsPlaybackUrl},
-                                std::pair{"playerPageUrl", &record.playerPageUrl},
-                                std::pair{"archiveUrl", &record.archiveUrl}}) {
+    for (auto [name, target] :
+         {std::pair{"hlsPlaybackUrl", &record.hlsPlaybackUrl}, std::pair{"playerPageUrl", &record.playerPageUrl},
+          std::pair{"archiveUrl", &record.archiveUrl}}) {
         if (auto status = takeOptional(*ingest, name, *target); !status) {
             return status.error();
         }
@@ -232,7 +232,8 @@ core::Result<JournalRecord> JournalRecord::fromJson(const nlohmann::json& value)
     return record;
 }
 
-SessionJournal::SessionJournal(std::filesystem::path file) : file_(std::move(file)) {}
+SessionJournal::SessionJournal(std::filesystem::path file) : file_(std::move(file))
+{}
 
 core::Status SessionJournal::write(const JournalRecord& record) const
 {

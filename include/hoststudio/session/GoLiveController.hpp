@@ -163,8 +163,8 @@ private:
     OperationId beginOperation(std::chrono::milliseconds timeout, Handler onTimeout);
     bool finishOperation(OperationId operation); // false when already finished, timed out or abandoned
     void abandonOperations();
-    template <typename Value> std::function<void(Value)> completion(OperationId operation,
-                                                                    std::function<void(Value)> handler);
+    template <typename Value>
+    std::function<void(Value)> completion(OperationId operation, std::function<void(Value)> handler);
     void postEvent(Handler handler);
 
     void setStep(GoLiveStep step);
@@ -179,7 +179,7 @@ private:
     void stepStartMedia();
     void stepPublishLive();
     void enterLive();
-    void announceOnChannel(Handler then);
+    void announceOnChannel(const Handler& then);
 
     void publishActivity(bool duringEnd);
     void scheduleRepublish(std::chrono::milliseconds delay);
@@ -211,8 +211,8 @@ private:
     std::optional<Scheduler::TimerId> republishTimer_;
     std::optional<Scheduler::TimerId> channelRetryTimer_;
     bool channelConnected_ = false;
-    bool publishing_ = false;        // a publish of the activity is outstanding
-    bool republishWanted_ = false;   // a change arrived while publishing
+    bool publishing_ = false;      // a publish of the activity is outstanding
+    bool republishWanted_ = false; // a change arrived while publishing
     bool changeRepublishPending_ = false;
     std::optional<core::Error> endReason_;
     int endPartsOutstanding_ = 0;

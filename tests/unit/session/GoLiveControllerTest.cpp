@@ -25,9 +25,9 @@ class GoLiveControllerTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        directory = std::filesystem::temp_directory_path() /
-                    ("hoststudio-session-test-" + std::to_string(::getpid()) + "-" +
-                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        directory =
+            std::filesystem::temp_directory_path() / ("hoststudio-session-test-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::remove_all(directory);
         journal = std::make_unique<SessionJournal>(directory / "session.json");
     }
@@ -43,8 +43,7 @@ protected:
             GoLiveController::Parts{ingest, media, announcer, withChannel ? &channel : nullptr}, scheduler,
             journal.get());
         controller->setObserver([this](const SessionSnapshot& snapshot) {
-            if (!snapshot.stepText.empty() &&
-                (steps.empty() || steps.back() != snapshot.stepText)) {
+            if (!snapshot.stepText.empty() && (steps.empty() || steps.back() != snapshot.stepText)) {
                 steps.push_back(snapshot.stepText);
             }
             states.push_back(snapshot.state);
@@ -105,9 +104,10 @@ TEST_F(GoLiveControllerTest, GoesLiveInTheSeedOrder)
     EXPECT_FALSE(snapshot.degraded);
     EXPECT_EQ(log, (testing::CallLog{"ingest.prepare event-42", "ingest.start", "channel.connect",
                                      "channel.announce event-42", "media.start", "nostr.publish live"}));
-    EXPECT_EQ(steps, (std::vector<std::string>{"1 of 6: preparing the ingest", "2 of 6: connecting the real-time channel",
-                                               "3 of 6: announcing the stream", "4 of 6: starting the media",
-                                               "5 of 6: publishing the live event", "6 of 6: live"}));
+    EXPECT_EQ(steps,
+              (std::vector<std::string>{"1 of 6: preparing the ingest", "2 of 6: connecting the real-time channel",
+                                        "3 of 6: announcing the stream", "4 of 6: starting the media",
+                                        "5 of 6: publishing the live event", "6 of 6: live"}));
     ASSERT_EQ(media.starts.size(), 1U);
     EXPECT_EQ(media.starts[0].publishUrl, "rtmp://127.0.0.1:1935/live/stream-key-secret");
     EXPECT_EQ(media.starts[0].recordingPath, "/recordings/event-42.mkv");
@@ -399,7 +399,7 @@ TEST_F(GoLiveControllerTest, LosingTheMediaForGoodEndsTheSessionWithTheReason)
     make();
     goLive();
     media.raise(MediaEvent{MediaEvent::Kind::outputFailed,
-                          core::Error{std::make_error_code(std::errc::timed_out), "25 attempts"}, 0, 0, 0ms});
+                           core::Error{std::make_error_code(std::errc::timed_out), "25 attempts"}, 0, 0, 0ms});
     scheduler.drain();
     const SessionSnapshot& snapshot = controller->snapshot();
     EXPECT_EQ(snapshot.state, SessionState::failed);
@@ -414,7 +414,7 @@ TEST_F(GoLiveControllerTest, ARecordingThatFailsLeavesTheStreamLive)
     make();
     goLive();
     media.raise(MediaEvent{MediaEvent::Kind::recordingFailed,
-                          core::Error{std::make_error_code(std::errc::no_space_on_device), "disk full"}, 0, 0, 0ms});
+                           core::Error{std::make_error_code(std::errc::no_space_on_device), "disk full"}, 0, 0, 0ms});
     scheduler.drain();
     EXPECT_EQ(controller->snapshot().state, SessionState::live);
     EXPECT_EQ(controller->snapshot().recording.health, PartHealth::failed);
@@ -435,7 +435,9 @@ TEST_F(GoLiveControllerTest, AnUnwritableJournalStopsGoLiveBeforeAnythingStarts)
 {
     std::filesystem::create_directories(directory);
     journal = std::make_unique<SessionJournal>(directory / "not-a-directory" / "session.json");
-    { std::ofstream(directory / "not-a-directory") << "x"; }
+    {
+        std::ofstream(directory / "not-a-directory") << "x";
+    }
     make();
     const core::Status started = controller->goLive(request());
     EXPECT_EQ(started.error(), SessionErrc::journalUnwritable);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The session journal: round trip, atomic replacement, private mode, and a clear error for every
 // defect of a damaged file.
-#include "hoststudio/session/SessionError.hpp"
 #include "hoststudio/session/SessionJournal.hpp"
+#include "hoststudio/session/SessionError.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,9 +19,9 @@ class SessionJournalTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        directory = std::filesystem::temp_directory_path() /
-                    ("hoststudio-journal-test-" + std::to_string(::getpid()) + "-" +
-                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        directory =
+            std::filesystem::temp_directory_path() / ("hoststudio-journal-test-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::remove_all(directory);
     }
     void TearDown() override { std::filesystem::remove_all(directory); }

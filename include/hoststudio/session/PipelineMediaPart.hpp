@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// The media part of a session over media::LivePipeline: one pipeline per start, pushing to the
+// ingest the controller names (plus the optional local recording), with the encoder, source and
+// output settings given at construction. LivePipeline's events become MediaEvents; stop() runs the
+// pipeline's blocking stop (the bounded flush) on a thread of its own so that the controller's
+// thread never blocks, and abort() cuts that flush short.
+//
+// Owner and thread: the session controller's thread calls every method. The listener and the
+// callbacks run on the pipeline's threads (the controller posts them back). The destructor aborts
+// and joins whatever still runs.
+
+#include "hoststudio/media/LivePipeline.hpp"
+#include "hoststudio/session/Parts.hpp"
+
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace hoststudio::session {
+
+class PipelineMediaPart final : public MediaPart {
+public:
+    // `base` holds the encoder, recording and chunk-stream settings; `outputTemplate` the settings
+    // of the network output (CA file, reconnect policy, timeouts) whose URL start() fills in.
+    PipelineMediaPart(media::LiveConfig base, media::NetworkOutputConfig outputTemplate);
+    ~PipelineMediaPart() override;
+    PipelineMediaPart(const PipelineMediaPart&) = delete;
+    PipelineMediaPart& operator=(const PipelineMediaPart&) = delete;
+    PipelineMediaPart(PipelineMediaPart&&) = delete;
+    PipelineMediaPart& operator=(PipelineMediaPart&&) = delete;
+
+    void setListener(EventCallback onEvent) override;
+    void start(const MediaStartRequest& request, DoneCallback done) override;
+    void stop(DoneCallback done) override;
+    void abort() override;
+
+    // The running pipeline's statistics (empty when none runs); for the status line.
+    [[nodiscard]] std::optional<media::LiveStats> sampleStats();
+
+private:
+    // Shared with the pipeline's event callback, which may outlive a start's caller.
+    struct Shared {
+        std::mutex mutex;
+        EventCallback listener;
+        DoneCallback startDone; // called once: started or startFailed
+    };
+
+    void joinStopper();
+
+    media::LiveConfig base_;
+    media::NetworkOutputConfig outputTemplate_;
+    std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+    std::shared_ptr<media::LivePipeline> pipeline_;
+    std::thread stopper_;
+};
+
+} // namespace hoststudio::session
