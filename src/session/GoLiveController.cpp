@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <unistd.h>
+
 namespace hoststudio::session {
 
 namespace {
@@ -260,6 +262,7 @@ core::Status GoLiveController::goLive(GoLiveRequest request)
     journalRecord_.eventId = activity_.identifier;
     journalRecord_.hostPublicKeyHex = parts_.announcer.hostPublicKeyHex();
     journalRecord_.recordingPath = recordingPath_;
+    journalRecord_.processId = static_cast<std::int64_t>(::getpid());
     if (journal_ != nullptr) {
         if (const core::Status written = journal_->write(journalRecord_); !written) {
             snapshot_.state = SessionState::failed;

@@ -140,6 +140,9 @@ nlohmann::json JournalRecord::toJson() const
     if (lastCreatedAt) {
         object["lastCreatedAt"] = *lastCreatedAt;
     }
+    if (processId) {
+        object["processId"] = *processId;
+    }
     return object;
 }
 
@@ -209,6 +212,12 @@ core::Result<JournalRecord> JournalRecord::fromJson(const nlohmann::json& value)
             return core::Error{SessionErrc::journalCorrupt, "'lastCreatedAt' is not an integer"};
         }
         record.lastCreatedAt = created->get<std::int64_t>();
+    }
+    if (const auto process = value.find("processId"); process != value.end() && !process->is_null()) {
+        if (!process->is_number_integer() || process->get<std::int64_t>() <= 0) {
+            return core::Error{SessionErrc::journalCorrupt, "'processId' is not a process id"};
+        }
+        record.processId = process->get<std::int64_t>();
     }
     const auto steps = value.find("steps");
     if (steps == value.end() || !steps->is_object()) {

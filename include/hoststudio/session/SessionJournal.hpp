@@ -44,6 +44,8 @@ struct JournalRecord {
     nlohmann::json activityTags = nlohmann::json::array();
     std::optional<std::int64_t> lastCreatedAt;
     std::optional<std::string> recordingPath;
+    // The process that runs the session (so that `hoststudio end` can ask it to end), when known.
+    std::optional<std::int64_t> processId;
     // What was started, so that an end undoes exactly that.
     bool ingestPrepared = false;
     bool ingestStarted = false;

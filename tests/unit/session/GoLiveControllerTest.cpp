@@ -133,6 +133,7 @@ TEST_F(GoLiveControllerTest, GoesLiveInTheSeedOrder)
     EXPECT_TRUE(record->ingestStarted && record->channelAnnounced && record->mediaStarted && record->livePublished);
     EXPECT_EQ(record->streamId, ingest.endpoint.streamId);
     EXPECT_EQ(record->lastCreatedAt, announcer.last);
+    EXPECT_EQ(record->processId, static_cast<std::int64_t>(::getpid()));
     EXPECT_EQ(record->toJson().dump().find("stream-key-secret"), std::string::npos) << "no secret in the journal";
 }
 

@@ -45,6 +45,7 @@ protected:
         record.activityTags = nlohmann::json::array({{"d", "event-42"}, {"status", "live"}});
         record.lastCreatedAt = 1'700'000'123;
         record.recordingPath = "/recordings/a.mkv";
+        record.processId = 4242;
         record.ingestPrepared = record.ingestStarted = record.mediaStarted = record.livePublished = true;
         record.leftovers = {"the ingest may still be active"};
         return record;
@@ -129,6 +130,9 @@ INSTANTIATE_TEST_SUITE_P(
         DamagedCase{"badTags",
                     R"({"version":1,"phase":"live","eventId":"e","ingest":{},"steps":{},"activityTags":[[1]]})",
                     "activityTags"},
+        DamagedCase{"badProcessId",
+                    R"({"version":1,"phase":"live","eventId":"e","ingest":{},"steps":{},"processId":-3})",
+                    "processId"},
         DamagedCase{"badCreatedAt",
                     R"({"version":1,"phase":"live","eventId":"e","ingest":{},"steps":{},"lastCreatedAt":"x"})",
                     "lastCreatedAt"}),
