@@ -408,6 +408,16 @@ void GoLiveController::stepStartMedia()
         snapshot_.recording = {PartHealth::working, *recordingPath_};
     }
     notify();
+    const bool overChannel =
+        endpoint_->ingestUrl.rfind("rtmp://", 0) != 0 && endpoint_->ingestUrl.rfind("rtmps://", 0) != 0;
+    if (overChannel && (parts_.channel == nullptr || !channelConnected_)) {
+        // Here the channel is the ingest: without it no media can reach the server.
+        snapshot_.media = {PartHealth::failed, "the real-time channel is not connected"};
+        failGoLive(core::Error{SessionErrc::mediaFailed,
+                               endpoint_->provider + " takes the media over its real-time channel, which is not "
+                                                     "connected: start the backend or pick another ingest"});
+        return;
+    }
     journalRecord_.mediaStarted = true;
     writeJournal();
     const OperationId operation = beginOperation(timeouts_.startMedia, [this] {
@@ -418,7 +428,11 @@ void GoLiveController::stepStartMedia()
                                                               ": check the ingest address and the network"});
     });
     MediaStartRequest request;
-    request.publishUrl = endpoint_->ingestUrl + "/" + endpoint_->streamKey;
+    // An ingest that is not an RTMP server (the seed backend) takes the media over the channel.
+    request.overChannel = overChannel;
+    if (!request.overChannel) {
+        request.publishUrl = endpoint_->ingestUrl + "/" + endpoint_->streamKey;
+    }
     request.recordingPath = recordingPath_;
     parts_.media.start(request, completion<core::Status>(operation, [this](const core::Status& started) {
                            if (!started) {

@@ -64,9 +64,19 @@ void PipelineMediaPart::start(const MediaStartRequest& request, DoneCallback don
         return;
     }
     media::LiveConfig config = base_;
-    media::NetworkOutputConfig output = outputTemplate_;
-    output.url = request.publishUrl;
-    config.outputs = {std::move(output)};
+    config.outputs.clear();
+    if (request.overChannel) {
+        if (!config.chunkStream) {
+            done(core::Error{SessionErrc::mediaFailed,
+                             "the ingest takes the media over the real-time channel, but no channel carries it"});
+            return;
+        }
+    } else {
+        config.chunkStream.reset();
+        media::NetworkOutputConfig output = outputTemplate_;
+        output.url = request.publishUrl;
+        config.outputs.push_back(std::move(output));
+    }
     if (request.recordingPath) {
         media::RecordingConfig recording = base_.recording.value_or(media::RecordingConfig{});
         recording.filePath = *request.recordingPath;
@@ -140,6 +150,13 @@ void PipelineMediaPart::stop(DoneCallback done)
         pipeline->stop();
         done({});
     });
+}
+
+void PipelineMediaPart::restartChunkStream()
+{
+    if (pipeline_) {
+        pipeline_->restartChunkStream();
+    }
 }
 
 void PipelineMediaPart::abort()

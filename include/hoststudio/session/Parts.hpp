@@ -58,7 +58,10 @@ struct MediaEvent {
 };
 
 struct MediaStartRequest {
-    std::string publishUrl; // rtmp(s)://host/app/KEY (secret: registered with the scrubber by the caller)
+    // rtmp(s)://host/app/KEY (a secret: registered with the scrubber by the ingest provider); empty
+    // when the media goes over the real-time channel instead (the seed backend's `stream-data`).
+    std::string publishUrl;
+    bool overChannel = false;
     std::optional<std::string> recordingPath;
 };
 

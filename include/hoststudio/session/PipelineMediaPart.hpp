@@ -3,7 +3,9 @@
 
 // The media part of a session over media::LivePipeline: one pipeline per start, pushing to the
 // ingest the controller names (plus the optional local recording), with the encoder, source and
-// output settings given at construction. LivePipeline's events become MediaEvents; stop() runs the
+// output settings given at construction. When the ingest takes the media over the real-time channel
+// (the seed backend), the pipeline's Matroska chunk stream (base.chunkStream, whose onChunk sends
+// `stream-data`) is its only output. LivePipeline's events become MediaEvents; stop() runs the
 // pipeline's blocking stop (the bounded flush) on a thread of its own so that the controller's
 // thread never blocks, and abort() cuts that flush short.
 //
@@ -36,6 +38,9 @@ public:
     void stop(DoneCallback done) override;
     void abort() override;
 
+    // A new container header, then clusters from the next keyframe: after the channel carrying the
+    // chunk stream reconnected.
+    void restartChunkStream();
     // The running pipeline's statistics (empty when none runs); for the status line.
     [[nodiscard]] std::optional<media::LiveStats> sampleStats();
 

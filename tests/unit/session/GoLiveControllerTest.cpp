@@ -137,6 +137,33 @@ TEST_F(GoLiveControllerTest, GoesLiveInTheSeedOrder)
     EXPECT_EQ(record->toJson().dump().find("stream-key-secret"), std::string::npos) << "no secret in the journal";
 }
 
+TEST_F(GoLiveControllerTest, AnIngestThatIsTheChannelGetsTheMediaOverIt)
+{
+    ingest.endpoint.provider = "backend";
+    ingest.endpoint.ingestUrl = "http://127.0.0.1:3001";
+    ingest.endpoint.streamKey = "event-42";
+    make();
+    goLive();
+    EXPECT_EQ(controller->snapshot().state, SessionState::live);
+    ASSERT_EQ(media.starts.size(), 1U);
+    EXPECT_TRUE(media.starts[0].overChannel);
+    EXPECT_TRUE(media.starts[0].publishUrl.empty());
+}
+
+TEST_F(GoLiveControllerTest, AnIngestThatIsTheChannelFailsWhenTheChannelIsDown)
+{
+    ingest.endpoint.provider = "backend";
+    ingest.endpoint.ingestUrl = "http://127.0.0.1:3001";
+    channel.connectAnswer = Answer::fail;
+    make();
+    goLive();
+    EXPECT_EQ(controller->snapshot().state, SessionState::failed);
+    EXPECT_EQ(controller->snapshot().error, SessionErrc::mediaFailed);
+    EXPECT_NE(controller->snapshot().error.detail().find("start the backend"), std::string::npos);
+    EXPECT_FALSE(logged("media.start"));
+    EXPECT_TRUE(logged("ingest.stop " + ingest.endpoint.streamId));
+}
+
 TEST_F(GoLiveControllerTest, WithoutAChannelTheChannelStepsAreSkipped)
 {
     make(/*withChannel=*/false);
