@@ -19,6 +19,9 @@ const std::vector<Verb>& verbs()
          QStringLiteral("Nostr keys, NIP-19 entities, signed events; the secret key comes from --key-file PATH, "
                         "else $HOSTSTUDIO_NOSTR_KEY, else ~/.config/HostStudio/nostr.key (hoststudio nostr --help)"),
          &runNostrVerb},
+        {QStringLiteral("ingest"), QStringLiteral("ingest list|create|show|activate|idle|delete [--name N] [--id ID]"),
+         QStringLiteral("Cloudinary live streams of the configured account (hoststudio ingest --help)"),
+         &runIngestVerb},
     };
     return all;
 }

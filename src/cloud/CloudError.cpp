@@ -18,6 +18,9 @@ const char* describeCloudError(CloudErrc value) noexcept
     case CloudErrc::invalidResponse: return "invalid response";
     case CloudErrc::invalidIngestUrl: return "invalid ingest URL";
     case CloudErrc::requestRejected: return "request rejected";
+    case CloudErrc::timedOut: return "no answer in time";
+    case CloudErrc::unreachable: return "service unreachable";
+    case CloudErrc::cancelled: return "cancelled";
     }
     return nullptr;
 }

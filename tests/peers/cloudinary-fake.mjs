@@ -18,6 +18,7 @@
 //   {"mode":"truncated","count":1}                  200, Content-Length larger than the body, then close
 //   {"mode":"wrongTypes","count":1}                 200 with a stream whose fields have the wrong types
 //   {"mode":"hang","count":1}                       never answer
+//   {"mode":"status","status":403,"count":1}        that status with an error envelope (e.g. 403)
 // DELETE /__faults clears them; GET /__requests lists what was asked (method, path, auth ok?);
 // GET /__health answers "ok". These control paths need no authentication.
 //
@@ -192,6 +193,9 @@ async function applyFault(response) {
       return true;
     case 'status503':
       fail(response, 503, 'Service unavailable');
+      return true;
+    case 'status':
+      fail(response, Number(fault.status ?? 500), String(fault.message ?? `Injected status ${fault.status}`));
       return true;
     case 'rateLimit':
     case 'rateLimit420': {
@@ -454,6 +458,11 @@ function onRequest(request, response) {
 const server = options['tls-cert']
   ? https.createServer({ cert: readFileSync(options['tls-cert']), key: readFileSync(options['tls-key']) }, onRequest)
   : http.createServer(onRequest);
+// Idle keep-alive connections stay open longer than a client's pause between requests (a test may
+// push media for several seconds between two calls): with Node's default of 5 s the server could
+// close a connection just as the client reuses it.
+server.keepAliveTimeout = 65000;
+server.headersTimeout = 66000;
 
 server.listen(config.port, config.host, () => {
   const address = server.address();

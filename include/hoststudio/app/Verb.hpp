@@ -42,5 +42,6 @@ struct Verb {
 int runStatusVerb(VerbContext& context);
 int runLiveVerb(VerbContext&);
 int runNostrVerb(VerbContext& context);
+int runIngestVerb(VerbContext& context);
 
 } // namespace hoststudio::app

@@ -21,6 +21,9 @@ enum class CloudErrc {
     invalidResponse,
     invalidIngestUrl,
     requestRejected,
+    timedOut,
+    unreachable,
+    cancelled,
 };
 
 [[nodiscard]] const std::error_category& cloudCategory() noexcept;
