@@ -390,10 +390,16 @@ void GoLiveController::announceOnChannel(const Handler& then)
                              }));
 }
 
+bool GoLiveController::mediaOverChannel() const
+{
+    return endpoint_ && endpoint_->ingestUrl.rfind("rtmp://", 0) != 0 && endpoint_->ingestUrl.rfind("rtmps://", 0) != 0;
+}
+
 void GoLiveController::stepAnnounceStream()
 {
     setStep(GoLiveStep::announceStream);
-    if (parts_.channel == nullptr || !channelConnected_) {
+    // `start-stream` announces media that will follow on the channel; an RTMP ingest gets none there.
+    if (parts_.channel == nullptr || !channelConnected_ || !mediaOverChannel()) {
         stepStartMedia();
         return;
     }
@@ -408,8 +414,7 @@ void GoLiveController::stepStartMedia()
         snapshot_.recording = {PartHealth::working, *recordingPath_};
     }
     notify();
-    const bool overChannel =
-        endpoint_->ingestUrl.rfind("rtmp://", 0) != 0 && endpoint_->ingestUrl.rfind("rtmps://", 0) != 0;
+    const bool overChannel = mediaOverChannel();
     if (overChannel && (parts_.channel == nullptr || !channelConnected_)) {
         // Here the channel is the ingest: without it no media can reach the server.
         snapshot_.media = {PartHealth::failed, "the real-time channel is not connected"};
@@ -623,7 +628,7 @@ void GoLiveController::scheduleBackgroundChannelConnect()
             channelConnected_ = true;
             snapshot_.channel = {PartHealth::ok, "connected"};
             notify();
-            if (snapshot_.state == SessionState::live) {
+            if (snapshot_.state == SessionState::live && mediaOverChannel()) {
                 announceOnChannel([this] { notify(); });
             }
         }));

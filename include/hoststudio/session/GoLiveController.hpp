@@ -5,8 +5,8 @@
 // media pipeline and the Nostr announcement, in the seed's order.
 //
 //   go live: 1 prepare and start the ingest → 2 connect the real-time channel → 3 announce the
-//            stream → 4 start the media → 5 publish the live event (NIP-53, the HLS URL as
-//            `streaming`) → 6 live
+//            stream (`start-stream`, when the media goes over the channel) → 4 start the media → 5 publish the live
+//            event (NIP-53, the HLS URL as `streaming`) → 6 live
 //   end:     stop the media (flush, bounded) → in parallel: `end-stream` and disconnect, stop the
 //            ingest, publish `ended` → ended
 //
@@ -180,6 +180,7 @@ private:
     void stepPublishLive();
     void enterLive();
     void announceOnChannel(const Handler& then);
+    [[nodiscard]] bool mediaOverChannel() const; // the ingest is the channel (not an RTMP server)
 
     void publishActivity(bool duringEnd);
     void scheduleRepublish(std::chrono::milliseconds delay);
