@@ -3,6 +3,8 @@
 
 #include "hoststudio/cloud/CloudError.hpp"
 #include "hoststudio/core/Log.hpp"
+#include "hoststudio/core/SecretStore.hpp"
+#include "hoststudio/core/Settings.hpp"
 
 #include <QByteArray>
 
@@ -91,6 +93,42 @@ CloudinaryCredentials::fromParts(std::string_view cloudName, std::string_view ap
     // The header carries the secret too, base64-encoded: never let that reach a log either.
     core::SecretScrubber::registerSecret(credentials.authorizationHeader().substr(sizeof("Basic ") - 1));
     return credentials;
+}
+
+core::Result<CloudinaryCredentials>
+CloudinaryCredentials::fromPartsAndStore(std::string_view cloudName, std::string_view apiKey, core::SecretStore& store)
+{
+    cloudName = trimmed(cloudName);
+    apiKey = trimmed(apiKey);
+    if (cloudName.empty() || apiKey.empty()) {
+        return core::Error{
+            CloudErrc::notConfigured,
+            std::string("Cloudinary credentials are incomplete: missing ") +
+                (cloudName.empty() ? (apiKey.empty() ? "cloud name, API key" : "cloud name") : "API key") +
+                " (set cloudinary/cloudName and cloudinary/apiKey in the settings)"};
+    }
+    auto secret = store.read(core::secretName::cloudinaryApiSecret);
+    if (!secret) {
+        return core::Error{CloudErrc::notConfigured,
+                           "the Cloudinary API secret cannot be read from the " + store.backendName().toStdString() +
+                               " (" + store.location().toStdString() + "): " + secret.error().detail()};
+    }
+    if (!secret->has_value()) {
+        return core::Error{CloudErrc::notConfigured,
+                           "Cloudinary credentials are incomplete: missing API secret (none is stored in the " +
+                               store.backendName().toStdString() + ", " + store.location().toStdString() +
+                               "; store it with: hoststudio secret set cloudinary/apiSecret)"};
+    }
+    auto credentials = fromParts(cloudName, apiKey, **secret);
+    core::wipeSecret(**secret);
+    return credentials;
+}
+
+core::Result<CloudinaryCredentials> CloudinaryCredentials::fromSettings(const core::Settings& settings,
+                                                                        core::SecretStore& store)
+{
+    return fromPartsAndStore(settings.text(core::setting::cloudinaryCloudName).toStdString(),
+                             settings.text(core::setting::cloudinaryApiKey).toStdString(), store);
 }
 
 std::string CloudinaryCredentials::authorizationHeader() const

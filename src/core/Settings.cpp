@@ -104,6 +104,14 @@ std::vector<SettingDefinition> makeDefinitions()
         {setting::reconnectMaxRetries, T::integer, 25, "Reconnect attempts before giving up", 0, 1000, {}},
         {setting::confirmEndStream, T::boolean, true, "Ask before ending the stream", 0, 0, {}},
         {setting::logDirectory, T::text, QString(), "Where log files go; empty for the standard place", 0, 0, {}},
+        {setting::secretsBackend,
+         T::text,
+         QStringLiteral("auto"),
+         "Where secrets are kept: auto (the desktop keyring when a Secret Service answers, else a private file), "
+         "keyring, or file",
+         0,
+         0,
+         {QStringLiteral("auto"), QStringLiteral("keyring"), QStringLiteral("file")}},
     };
 }
 

@@ -167,14 +167,22 @@ core::Result<PublicKey> SecretKey::publicKey() const
     return PublicKey::fromBytes(serialized);
 }
 
-std::string SecretKey::toHex() const
+SecretString SecretKey::toHex() const
 {
-    return nostr::toHex(bytes_);
+    // Straight into the wiped buffer: no intermediate std::string holds the digits.
+    static constexpr std::string_view digits = "0123456789abcdef";
+    SecretString hex;
+    for (const std::uint8_t byte : bytes_) {
+        const std::array<char, 2> pair{digits[byte >> 4U], digits[byte & 0x0FU]};
+        hex.append(std::string_view(pair.data(), pair.size()));
+    }
+    return hex;
 }
 
-std::string SecretKey::toNsec() const
+SecretString SecretKey::toNsec() const
 {
-    return encodeNip19(NsecEntity{bytes_}).valueOr({});
+    std::string nsec = encodeNip19(NsecEntity{bytes_}).valueOr({});
+    return SecretString::adopt(nsec); // wipes `nsec`
 }
 
 // ---- Signature -------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ core::Result<RelayInformation> parseRelayInformation(std::string_view jsonText)
         limitation.maxSubscriptions = countField(*limits, "max_subscriptions");
         limitation.maxContentLength = countField(*limits, "max_content_length");
         limitation.maxEventTags = countField(*limits, "max_event_tags");
+        limitation.maxFilters = countField(*limits, "max_filters");
+        limitation.maxLimit = countField(*limits, "max_limit");
         limitation.authRequired = flagField(*limits, "auth_required");
         limitation.paymentRequired = flagField(*limits, "payment_required");
         limitation.restrictedWrites = flagField(*limits, "restricted_writes");

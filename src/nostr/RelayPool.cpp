@@ -2,6 +2,7 @@
 #include "hoststudio/nostr/RelayPool.hpp"
 
 #include "hoststudio/core/Error.hpp"
+#include "hoststudio/net/HttpClient.hpp"
 #include "hoststudio/net/NetError.hpp"
 #include "hoststudio/net/NetworkThread.hpp"
 #include "hoststudio/nostr/NostrError.hpp"
@@ -144,6 +145,17 @@ public:
         std::uint64_t generation = 0;          // handlers of replaced clients are ignored
         std::string authEventId;               // our latest kind-22242 answer
         std::vector<std::string> awaitingAuth; // frames to re-send once AUTH is accepted
+        bool ready = false;                    // connected and done waiting for NIP-11: frames go out
+        bool informationSettled = false;       // the NIP-11 fetch answered, failed or was not made
+        std::optional<RelayInformation> information;
+        core::Error informationError;
+        SubscriptionSlots openRequests; // REQs open on this connection (max_subscriptions)
+
+        [[nodiscard]] const RelayLimitation& limits() const
+        {
+            static const RelayLimitation none;
+            return information ? information->limitation : none;
+        }
     };
 
     struct PendingPublish {
@@ -155,6 +167,8 @@ public:
     };
 
     struct Subscription {
+        SubscriptionId id;
+        std::uint64_t serial = 0; // creation order: the order REQs are (re)sent and queued in
         std::vector<Filter> filters;
         std::string requestFrame;
         std::string closeFrame;
@@ -163,6 +177,7 @@ public:
         EoseTracker eose;
         bool allEoseReported = false;
         std::unordered_set<std::size_t> authRetried;
+        std::unordered_set<std::size_t> refused; // relays whose limits forbid this REQ
     };
 
     // ---- connections (lock held) ----
@@ -207,7 +222,7 @@ public:
     void sendTo(std::size_t index, const std::string& frame)
     {
         Relay& relay = *relays[index];
-        if (relay.client && relay.state == RelayConnectionState::connected) {
+        if (relay.client && relay.ready) {
             (void)relay.client->send(frame);
         }
     }
@@ -273,16 +288,16 @@ public:
                 }
                 relay.everConnected = true;
                 relay.state = RelayConnectionState::connected;
+                relay.ready = false;
                 relay.policy.onConnected();
-                for (auto& [id, subscription] : subscriptions) {
-                    sendTo(index, subscription.requestFrame); // first REQ, or resubscribe after a drop
-                }
-                for (auto& [serial, pending] : publishes) {
-                    if (!pending.outcomes[index]) {
-                        sendTo(index, pending.frame);
-                    }
+                if (relay.informationSettled) {
+                    becomeReady(index, deferred);
+                } else {
+                    after(settings.relayInformationWait,
+                          [index, generation](Core& self) { self.informationWaitOver(index, generation); });
                 }
             } else {
+                relay.ready = false;
                 relay.lastError = status.error().withContext("relay " + relay.url);
                 if (relay.everConnected) {
                     relay.state = RelayConnectionState::disconnected;
@@ -308,6 +323,8 @@ public:
                 return;
             }
             relay.state = RelayConnectionState::disconnected;
+            relay.ready = false;
+            relay.openRequests.reset();
             relay.authenticated = false;
             relay.awaitingAuth.clear();
             if (!why) {
@@ -421,13 +438,18 @@ public:
         if (reason.prefix == ReasonPrefix::authRequired && settings.authKey &&
             !subscription.authRetried.contains(index)) {
             subscription.authRetried.insert(index);
+            const core::Result<std::string> frame = requestFrameFor(index, subscription);
+            if (!frame) {
+                return;
+            }
             if (relay.authenticated) {
-                sendTo(index, subscription.requestFrame);
+                sendTo(index, frame.value());
             } else {
-                relay.awaitingAuth.push_back(subscription.requestFrame);
+                relay.awaitingAuth.push_back(frame.value());
             }
             return;
         }
+        sendRequests(index, relay.openRequests.release(subscription.id)); // its slot is free again
         if (subscription.handlers.onClosed) {
             deferred.emplace_back(
                 [handler = subscription.handlers.onClosed, url = relay.url, reason] { handler(url, reason); });
@@ -457,6 +479,171 @@ public:
         relay.authEventId = signedAuth->id;
         relay.authenticated = false;
         sendTo(index, frame.value());
+    }
+
+    // ---- NIP-11 and limits (lock held unless said otherwise) ----
+
+    void fetchInformation(std::size_t index)
+    {
+        Relay& relay = *relays[index];
+        core::Result<std::string> url = relayInformationUrl(relay.url);
+        if (!http || !url) {
+            relay.informationSettled = true;
+            relay.informationError = http ? url.error() : core::Error{};
+            return;
+        }
+        std::weak_ptr<Core> weak = weak_from_this();
+        http->request(net::HttpRequest::make(net::HttpMethod::get, url.value())
+                          .withHeader("Accept", "application/nostr+json")
+                          .withTimeout(settings.relayInformationTimeout),
+                      [weak, index, url = url.value()](core::Result<net::HttpResponse> response) {
+                          auto self = weak.lock();
+                          if (!self) {
+                              return;
+                          }
+                          core::Result<RelayInformation> information =
+                              !response ? core::Result<RelayInformation>(response.error())
+                              : !response->isSuccess()
+                                  ? core::Result<RelayInformation>(core::Error{
+                                        net::NetErrc::httpStatus,
+                                        "no NIP-11 document at " + url + ": HTTP " + std::to_string(response->status)})
+                                  : parseRelayInformation(response->body);
+                          self->onInformation(index, std::move(information));
+                      });
+    }
+
+    // On the network thread: the NIP-11 fetch of relay `index` is over.
+    void onInformation(std::size_t index, core::Result<RelayInformation> information)
+    {
+        Deferred deferred;
+        {
+            const std::lock_guard lock(mutex);
+            if (stopping) {
+                return;
+            }
+            Relay& relay = *relays[index];
+            relay.informationSettled = true;
+            if (information) {
+                relay.information = std::move(information).value();
+                relay.openRequests.setLimit(relay.information->limitation.maxSubscriptions);
+            } else {
+                relay.informationError = information.error().withContext("NIP-11 of relay " + relay.url);
+            }
+            if (relay.state == RelayConnectionState::connected && !relay.ready) {
+                becomeReady(index, deferred);
+            }
+        }
+        runAll(deferred);
+    }
+
+    // On the network thread: the socket opened a while ago and NIP-11 has not answered yet.
+    void informationWaitOver(std::size_t index, std::uint64_t generation)
+    {
+        Deferred deferred;
+        {
+            const std::lock_guard lock(mutex);
+            Relay& relay = *relays[index];
+            if (stopping || relay.generation != generation || relay.state != RelayConnectionState::connected ||
+                relay.ready) {
+                return;
+            }
+            becomeReady(index, deferred);
+        }
+        runAll(deferred);
+    }
+
+    // The connection is open and the limits are known (or will not be): send every open
+    // subscription's REQ (first time, or again after a drop) and every unanswered event.
+    void becomeReady(std::size_t index, Deferred& deferred)
+    {
+        Relay& relay = *relays[index];
+        relay.ready = true;
+        relay.openRequests.reset();
+        std::vector<Subscription*> ordered;
+        ordered.reserve(subscriptions.size());
+        for (auto& [id, subscription] : subscriptions) {
+            ordered.push_back(&subscription);
+        }
+        std::sort(ordered.begin(), ordered.end(),
+                  [](const Subscription* left, const Subscription* right) { return left->serial < right->serial; });
+        for (Subscription* subscription : ordered) {
+            openSubscriptionOn(index, *subscription, deferred);
+        }
+        for (auto& [serial, pending] : publishes) {
+            if (!pending.outcomes[index]) {
+                sendPublishTo(index, pending);
+            }
+        }
+        completePublishes(deferred);
+    }
+
+    [[nodiscard]] core::Result<std::string> requestFrameFor(std::size_t index, const Subscription& subscription) const
+    {
+        const RelayLimitation& limits = relays[index]->limits();
+        if (!limits.maxLimit) {
+            return subscription.requestFrame;
+        }
+        return serializeMessage(
+            ClientMessage{ClientRequestMessage{subscription.id, clampToMaxLimit(subscription.filters, limits)}});
+    }
+
+    // Sends the REQ when the limits allow it and a slot is free; otherwise it waits for a slot,
+    // or is refused for this relay (onClosed "not sent: …", EOSE done).
+    void openSubscriptionOn(std::size_t index, Subscription& subscription, Deferred& deferred)
+    {
+        Relay& relay = *relays[index];
+        if (!relay.ready || subscription.refused.contains(index)) {
+            return;
+        }
+        const core::Result<std::string> frame = requestFrameFor(index, subscription);
+        std::optional<std::string> refusal;
+        if (!frame) {
+            refusal = frame.error().describe();
+        } else {
+            refusal = requestRefusal(relay.limits(), subscription.filters.size(), frame->size(),
+                                     settings.authKey.has_value());
+        }
+        if (refusal) {
+            subscription.refused.insert(index);
+            if (subscription.handlers.onClosed) {
+                deferred.emplace_back([handler = subscription.handlers.onClosed, url = relay.url,
+                                       reason = Reason{ReasonPrefix::none, "not sent: " + *refusal}] {
+                    handler(url, reason);
+                });
+            }
+            markEose(subscription, relay.url, deferred);
+            return;
+        }
+        if (relay.openRequests.request(subscription.id)) {
+            sendTo(index, frame.value());
+        }
+    }
+
+    // REQs of subscriptions that just got a slot on relay `index`.
+    void sendRequests(std::size_t index, const std::vector<std::string>& ids)
+    {
+        for (const std::string& id : ids) {
+            const auto found = subscriptions.find(id);
+            if (found == subscriptions.end()) {
+                continue;
+            }
+            if (const core::Result<std::string> frame = requestFrameFor(index, found->second); frame) {
+                sendTo(index, frame.value());
+            }
+        }
+    }
+
+    // Sends the event unless the relay's limits forbid it (then its outcome is notSent).
+    void sendPublishTo(std::size_t index, PendingPublish& pending)
+    {
+        const Relay& relay = *relays[index];
+        if (std::optional<std::string> refusal =
+                eventRefusal(relay.limits(), pending.event, pending.frame.size(), settings.authKey.has_value())) {
+            pending.outcomes[index] =
+                PublishOutcome{relay.url, PublishOutcomeKind::notSent, ReasonPrefix::none, "not sent: " + *refusal};
+            return;
+        }
+        sendTo(index, pending.frame);
     }
 
     // ---- bookkeeping (lock held) ----
@@ -555,6 +742,7 @@ public:
     net::NetworkThread& networkThread;
     const RelayPoolSettings settings;
     DeadlineThread deadlines;
+    std::unique_ptr<net::HttpClient> http; // NIP-11 documents; null when not fetched
 
     mutable std::mutex mutex;
     mutable std::condition_variable cvSettled;
@@ -576,9 +764,22 @@ RelayPool::create(net::NetworkThread& thread, std::vector<std::string> relayUrls
         return core::Error{core::CoreErrc::invalidArgument, why};
     }
     auto poolCore = std::make_shared<Core>(thread, std::move(relayUrls), std::move(settings));
+    if (poolCore->settings.fetchRelayInformation) {
+        net::HttpClientSettings httpSettings = net::HttpClientSettings::defaults();
+        httpSettings.tls = poolCore->settings.webSocket.tls;
+        httpSettings.connectTimeout = poolCore->settings.relayInformationTimeout;
+        httpSettings.maxResponseBytes = std::size_t{256} * 1024;
+        httpSettings.userAgent = poolCore->settings.webSocket.userAgent;
+        core::Result<std::unique_ptr<net::HttpClient>> http = net::HttpClient::create(thread, httpSettings);
+        if (!http) {
+            return http.error();
+        }
+        poolCore->http = std::move(http).value();
+    }
     {
         const std::lock_guard lock(poolCore->mutex);
         for (std::size_t index = 0; index < poolCore->relays.size(); ++index) {
+            poolCore->fetchInformation(index);
             if (core::Status started = poolCore->connectRelay(index); !started) {
                 poolCore->stopping = true;
                 return started.error();
@@ -594,17 +795,20 @@ RelayPool::RelayPool(std::shared_ptr<Core> core) : core_(std::move(core))
 RelayPool::~RelayPool()
 {
     std::vector<std::unique_ptr<net::WebSocketClient>> clients;
+    std::unique_ptr<net::HttpClient> http;
     {
         const std::lock_guard lock(core_->mutex);
         core_->stopping = true;
         for (auto& relay : core_->relays) {
             clients.push_back(std::move(relay->client));
         }
+        http = std::move(core_->http);
         core_->publishes.clear();
         core_->subscriptions.clear();
     }
     core_->deadlines.stop();
     clients.clear(); // waits for a handler running on the network thread; none runs after
+    http.reset();    // cancels a NIP-11 fetch; its callback finds the pool stopping
 }
 
 std::vector<std::string> RelayPool::relayUrls() const
@@ -622,8 +826,9 @@ std::vector<RelayStatus> RelayPool::relayStatuses() const
     const std::lock_guard lock(core_->mutex);
     std::vector<RelayStatus> statuses;
     for (const auto& relay : core_->relays) {
-        statuses.push_back(
-            RelayStatus{relay->url, relay->state, relay->lastError, relay->authenticated, relay->reconnects});
+        statuses.push_back(RelayStatus{relay->url, relay->state, relay->lastError, relay->authenticated,
+                                       relay->reconnects, relay->information, relay->informationError,
+                                       relay->openRequests.openCount(), relay->openRequests.waitingCount()});
     }
     return statuses;
 }
@@ -665,8 +870,8 @@ void RelayPool::publish(const Event& event, std::chrono::milliseconds timeout,
         }
         serial = core_->nextSerial++;
         for (std::size_t index = 0; index < core_->relays.size(); ++index) {
-            if (!pending.outcomes[index]) {
-                core_->sendTo(index, pending.frame); // a connecting relay gets it when it opens
+            if (!pending.outcomes[index] && core_->relays[index]->ready) {
+                core_->sendPublishTo(index, pending); // a connecting relay gets it when it is ready
             }
         }
         core_->publishes.emplace(serial, std::move(pending));
@@ -737,13 +942,16 @@ core::Result<SubscriptionId> RelayPool::subscribe(std::vector<Filter> filters, S
         for (const auto& relay : core_->relays) {
             urls.push_back(relay->url);
         }
-        Core::Subscription subscription{std::move(filters),
+        Core::Subscription subscription{id,
+                                        core_->nextSubscription,
+                                        std::move(filters),
                                         std::move(request).value(),
                                         std::move(closeFrame).value(),
                                         std::move(handlers),
                                         EventDeduplicator{core_->settings.deduplicationCapacity},
                                         EoseTracker{urls},
                                         false,
+                                        {},
                                         {}};
         auto [it, inserted] = core_->subscriptions.emplace(id, std::move(subscription));
         for (std::size_t index = 0; index < core_->relays.size(); ++index) {
@@ -751,7 +959,7 @@ core::Result<SubscriptionId> RelayPool::subscribe(std::vector<Filter> filters, S
             if (relay.gaveUp) {
                 core_->markEose(it->second, relay.url, deferred);
             } else {
-                core_->sendTo(index, it->second.requestFrame);
+                core_->openSubscriptionOn(index, it->second, deferred); // or when it is ready
             }
         }
     }
@@ -769,10 +977,15 @@ void RelayPool::close(const SubscriptionId& subscription)
     if (found == core_->subscriptions.end()) {
         return;
     }
-    for (std::size_t index = 0; index < core_->relays.size(); ++index) {
-        core_->sendTo(index, found->second.closeFrame);
-    }
+    const std::string closeFrame = found->second.closeFrame;
     core_->subscriptions.erase(found);
+    for (std::size_t index = 0; index < core_->relays.size(); ++index) {
+        Core::Relay& relay = *core_->relays[index];
+        if (relay.openRequests.isOpen(subscription)) {
+            core_->sendTo(index, closeFrame);
+        }
+        core_->sendRequests(index, relay.openRequests.release(subscription)); // a waiting one takes the slot
+    }
 }
 
 core::Result<std::vector<Event>> RelayPool::query(std::vector<Filter> filters, std::chrono::milliseconds timeout)

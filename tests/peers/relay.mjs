@@ -11,11 +11,21 @@
 //                    that have not authenticated ("auth-required:" OK false / CLOSED)
 //   --auth-optional  NIP-42: send the AUTH challenge but require nothing
 //   --name           relay name for NIP-11 (default "HostStudio test relay")
+//   --max-message-length N  NIP-11 max_message_length and the largest frame accepted (default 524288)
+//   --max-subscriptions N   NIP-11 max_subscriptions and the per-connection limit (default 20; the
+//                           relay then silently drops the oldest subscription, as @nostr-relay does)
+//   --max-filters N         NIP-11 max_filters: a REQ with more filters gets CLOSED "invalid:"
+//   --max-limit N           NIP-11 max_limit: a filter asking for more gets CLOSED "invalid:"
+//   --ok-delay-ms N         wait N ms before handling each EVENT (a slow relay, for benchmarks)
+//   --tls-cert FILE --tls-key FILE
+//                    serve wss:// and https:// (NIP-11) with this PEM certificate and key
 //
 // NIP-11 is answered on an HTTP GET carrying "Accept: application/nostr+json".
 // Logs go to stdout. SIGTERM/SIGINT close every connection, the server and the database.
 
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 
@@ -53,6 +63,13 @@ try {
       auth: { type: 'boolean', default: false },
       'auth-optional': { type: 'boolean', default: false },
       name: { type: 'string', default: 'HostStudio test relay' },
+      'max-message-length': { type: 'string' },
+      'max-subscriptions': { type: 'string' },
+      'max-filters': { type: 'string' },
+      'max-limit': { type: 'string' },
+      'ok-delay-ms': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -68,6 +85,21 @@ const port = Number.parseInt(args.port, 10);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   usageError(`bad --port ${args.port}`);
 }
+function positiveOption(name, fallback) {
+  if (args[name] === undefined) return fallback;
+  const value = Number.parseInt(args[name], 10);
+  if (!Number.isInteger(value) || value < 0 || String(value) !== args[name]) usageError(`bad --${name} ${args[name]}`);
+  return value;
+}
+const maxMessageLength = positiveOption('max-message-length', MAX_MESSAGE_LENGTH);
+const maxSubscriptions = positiveOption('max-subscriptions', MAX_SUBSCRIPTIONS);
+const maxFilters = positiveOption('max-filters', undefined);
+const maxLimit = positiveOption('max-limit', undefined);
+const okDelayMs = positiveOption('ok-delay-ms', 0);
+if (Boolean(args['tls-cert']) !== Boolean(args['tls-key'])) {
+  usageError('--tls-cert and --tls-key go together');
+}
+const tls = args['tls-cert'] ? { cert: fs.readFileSync(args['tls-cert']), key: fs.readFileSync(args['tls-key']) } : null;
 const authRequired = args.auth;
 const authEnabled = args.auth || args['auth-optional'];
 
@@ -81,7 +113,7 @@ await repository.init();
 const relay = new NostrRelay(repository, {
   hostname: authEnabled ? authHostname : undefined,
   logLevel: LogLevel.INFO,
-  maxSubscriptionsPerClient: MAX_SUBSCRIPTIONS,
+  maxSubscriptionsPerClient: maxSubscriptions,
   // No caching: identical REQs and re-sent EVENTs must hit the database every time.
   filterResultCacheTtl: 0,
   eventHandlingResultCacheTtl: 0,
@@ -110,6 +142,27 @@ if (authRequired) {
   });
 }
 
+if (maxFilters !== undefined || maxLimit !== undefined) {
+  // Refuse REQs beyond the advertised max_filters / max_limit.
+  relay.register({
+    async handleMessage(ctx, message, next) {
+      if (message[0] === MessageType.REQ) {
+        const filters = message.slice(2);
+        let why;
+        if (maxFilters !== undefined && filters.length > maxFilters) why = `invalid: more than ${maxFilters} filters`;
+        if (maxLimit !== undefined && filters.some((filter) => typeof filter?.limit === 'number' && filter.limit > maxLimit)) {
+          why = `invalid: limit above ${maxLimit}`;
+        }
+        if (why) {
+          ctx.sendMessage(['CLOSED', message[1], why]);
+          return { messageType: MessageType.REQ, events: [] };
+        }
+      }
+      return next();
+    },
+  });
+}
+
 const validator = new Validator({ maxContentLength: MAX_CONTENT_LENGTH });
 
 function relayInformation() {
@@ -120,8 +173,10 @@ function relayInformation() {
     software: SOFTWARE,
     version: SOFTWARE_VERSION,
     limitation: {
-      max_message_length: MAX_MESSAGE_LENGTH,
-      max_subscriptions: MAX_SUBSCRIPTIONS,
+      max_message_length: maxMessageLength,
+      max_subscriptions: maxSubscriptions,
+      ...(maxFilters !== undefined ? { max_filters: maxFilters } : {}),
+      ...(maxLimit !== undefined ? { max_limit: maxLimit } : {}),
       max_content_length: MAX_CONTENT_LENGTH,
       auth_required: authRequired,
       restricted_writes: authRequired,
@@ -129,7 +184,7 @@ function relayInformation() {
   };
 }
 
-const server = http.createServer((req, res) => {
+const server = (tls ? https.createServer.bind(null, tls) : http.createServer)((req, res) => {
   const cors = {
     'Access-Control-Allow-Origin': '*',
     'Access-Control-Allow-Headers': '*',
@@ -151,7 +206,7 @@ const server = http.createServer((req, res) => {
   res.end('Nostr relay: connect with a WebSocket, or GET with "Accept: application/nostr+json" for NIP-11.\n');
 });
 
-const wss = new WebSocketServer({ server, maxPayload: MAX_MESSAGE_LENGTH });
+const wss = new WebSocketServer({ server, maxPayload: maxMessageLength });
 let nextClientNumber = 1;
 
 wss.on('connection', (ws, req) => {
@@ -183,6 +238,9 @@ wss.on('connection', (ws, req) => {
       log(clientName, 'rejected message:', text);
       return;
     }
+    if (okDelayMs > 0 && message[0] === MessageType.EVENT) {
+      await new Promise((resolve) => setTimeout(resolve, okDelayMs));
+    }
     try {
       const result = await relay.handleMessage(ws, message);
       if (message[0] === MessageType.EVENT) {
@@ -212,7 +270,7 @@ server.on('error', (error) => {
 
 server.listen(port, args.host, () => {
   const address = server.address();
-  log(`listening on ws://${args.host === '::1' ? '[::1]' : args.host}:${address.port}`,
+  log(`listening on ${tls ? 'wss' : 'ws'}://${args.host === '::1' ? '[::1]' : args.host}:${address.port}`,
     `db=${args.db}`, `auth=${authRequired ? 'required' : authEnabled ? 'optional' : 'off'}`, `pid=${process.pid}`);
 });
 

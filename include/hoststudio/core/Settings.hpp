@@ -7,7 +7,7 @@
 //
 // A value that is missing, of the wrong type or out of range reads as the default (and is logged
 // once); writing such a value is refused with an error. Secrets (nsec, API secret, stream keys)
-// never go here: they live in the keyring.
+// never go here: they live in the keyring or the private secrets file (SecretStore.hpp).
 //
 // Thread safety: one Settings object per thread (QSettings is reentrant, not thread-safe).
 
@@ -62,6 +62,7 @@ inline constexpr std::string_view reconnectMaxDelayMs = "reconnect/maxDelayMs";
 inline constexpr std::string_view reconnectMaxRetries = "reconnect/maxRetries";
 inline constexpr std::string_view confirmEndStream = "ui/confirmEndStream";
 inline constexpr std::string_view logDirectory = "log/directory";
+inline constexpr std::string_view secretsBackend = "secrets/backend";
 } // namespace setting
 
 class Settings {

@@ -6,7 +6,8 @@
 //
 // - SecretKey: 32 bytes accepted by secp256k1_ec_seckey_verify; wiped with OPENSSL_cleanse when
 //   destroyed; never printed (no operator<<): toHex()/toNsec() exist for the one place that stores
-//   the key, and their results are secrets too (register them with core::SecretScrubber).
+//   the key, and their results are secrets too: a SecretString, wiped when it goes (register the
+//   text with core::SecretScrubber before anything could log it).
 // - PublicKey: a 32-byte x-only key accepted by secp256k1_xonly_pubkey_parse.
 // - Signature: 64 bytes, not checked until verify().
 //
@@ -15,6 +16,7 @@
 // Thread safety: value types; the free functions may be called from any thread at once.
 
 #include "hoststudio/core/Result.hpp"
+#include "hoststudio/nostr/SecretString.hpp"
 #include "hoststudio/nostr/Sha256.hpp"
 
 #include <array>
@@ -80,8 +82,8 @@ public:
     [[nodiscard]] core::Result<PublicKey> publicKey() const;
 
     // Secret material: for the key store only, never for logs.
-    [[nodiscard]] std::string toHex() const;
-    [[nodiscard]] std::string toNsec() const;
+    [[nodiscard]] SecretString toHex() const;
+    [[nodiscard]] SecretString toNsec() const;
 
 private:
     explicit SecretKey(const Bytes& bytes) noexcept : bytes_(bytes) {}

@@ -6,7 +6,9 @@
 //
 //   net::HttpClient& http = ...;
 //   core::Result<RelayInformation> info = fetchRelayInformation(http, "wss://relay.example", 5s);
-//   settings.webSocket.maxIncomingMessageBytes = info->limitation.maxMessageLength.value_or(...);
+//
+// RelayPool fetches it by itself for every relay it connects to and keeps to the limits (see
+// RelayPool.hpp and RelayBookkeeping.hpp).
 //
 // Parsing is lenient, as clients read it: unknown fields are ignored, a field of the wrong type is
 // treated as absent; only a body that is not a JSON object is an error (invalidJson).
@@ -34,6 +36,8 @@ struct RelayLimitation {
     std::optional<std::uint64_t> maxSubscriptions;
     std::optional<std::uint64_t> maxContentLength;
     std::optional<std::uint64_t> maxEventTags;
+    std::optional<std::uint64_t> maxFilters; // filters in one REQ
+    std::optional<std::uint64_t> maxLimit;   // the largest `limit` a filter may ask for
     bool authRequired = false;
     bool paymentRequired = false;
     bool restrictedWrites = false;

@@ -30,6 +30,19 @@
 //   or REQ once. Without a key such answers are reported as they are (rejected / onClosed).
 // - Incoming frames above settings.webSocket.maxIncomingMessageBytes close that connection
 //   (messageTooLarge; then reconnect as for any drop) and are never parsed.
+// - NIP-11: on creation the pool GETs every relay's information document (in parallel with the
+//   WebSocket connect, with settings.relayInformationTimeout) and keeps to its `limitation`:
+//   an event whose frame is above max_message_length (or content above max_content_length, more
+//   tags than max_event_tags) is not sent to that relay and reported as notSent with the reason,
+//   instead of the relay dropping the connection; a REQ above max_message_length or with more
+//   filters than max_filters is not sent and reported through onClosed ("not sent: …"), its
+//   EOSE counted done; each filter's `limit` is lowered to max_limit; at most max_subscriptions
+//   subscriptions are open on the connection, the others wait (first come, first served) until
+//   one is closed; with auth_required and no authKey, nothing is sent there (notSent / onClosed).
+//   Frames wait for the document after the socket opens, but at most
+//   settings.relayInformationWait: a relay without NIP-11 (an error answer, a refused or failed
+//   fetch) is used at once, a silent one after that wait. relayStatuses() shows the document or
+//   why it could not be read.
 //
 // Owner: any thread; destroy the pool before its NetworkThread, and not from inside one of its
 // callbacks. Thread safety: every public method may be called from any thread. Every callback
@@ -44,6 +57,7 @@
 #include "hoststudio/nostr/Filter.hpp"
 #include "hoststudio/nostr/Keys.hpp"
 #include "hoststudio/nostr/RelayBookkeeping.hpp"
+#include "hoststudio/nostr/RelayInformation.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -74,6 +88,10 @@ struct RelayStatus {
     core::Error lastError; // why it failed or dropped last; no error when it never did
     bool authenticated = false;
     int reconnects = 0; // successful reconnects after drops
+    std::optional<RelayInformation> information; // its NIP-11 document, once read
+    core::Error informationError;                 // why it could not be read (no document, HTTP error…)
+    std::size_t openSubscriptions = 0;            // REQs open on the current connection
+    std::size_t waitingSubscriptions = 0;         // held back by max_subscriptions
 };
 
 struct RelayPoolSettings {
@@ -81,6 +99,9 @@ struct RelayPoolSettings {
     core::ReconnectConfig reconnect = core::ReconnectConfig::defaults();
     std::optional<SecretKey> authKey;           // answers NIP-42 challenges when set
     std::size_t deduplicationCapacity = 100000; // event ids remembered per subscription
+    bool fetchRelayInformation = true;          // NIP-11 document and limits (see above)
+    std::chrono::milliseconds relayInformationTimeout{5000}; // the GET of the document
+    std::chrono::milliseconds relayInformationWait{1500};    // frames wait at most this for it
 };
 
 struct SubscriptionHandlers {

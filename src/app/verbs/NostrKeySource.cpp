@@ -2,6 +2,7 @@
 #include "hoststudio/app/NostrKeySource.hpp"
 
 #include "hoststudio/core/Log.hpp"
+#include "hoststudio/core/Settings.hpp"
 
 #include <QByteArray>
 #include <QDir>
@@ -137,6 +138,7 @@ QString nostrKeyOriginName(NostrKeyOrigin origin)
     case NostrKeyOrigin::keyFile: return QStringLiteral("key-file");
     case NostrKeyOrigin::environment: return QStringLiteral("environment");
     case NostrKeyOrigin::defaultFile: return QStringLiteral("default-file");
+    case NostrKeyOrigin::secretStore: return QStringLiteral("secret-store");
     }
     return {};
 }
@@ -147,7 +149,24 @@ QString defaultNostrKeyFilePath()
            QStringLiteral("/HostStudio/nostr.key");
 }
 
+std::function<core::Result<std::optional<std::string>>()>
+nostrSecretStoreReader(const core::SecretStoreOptions& options)
+{
+    return [options]() -> core::Result<std::optional<std::string>> {
+        auto store = core::SecretStore::open(options);
+        if (!store) {
+            return store.error();
+        }
+        return store->read(core::secretName::nostrNsec);
+    };
+}
+
 NostrKeySources nostrKeySourcesFromEnvironment(const QString& keyFilePath)
+{
+    return nostrKeySourcesFromEnvironment(keyFilePath, core::Settings::forUser());
+}
+
+NostrKeySources nostrKeySourcesFromEnvironment(const QString& keyFilePath, const core::Settings& settings)
 {
     NostrKeySources sources;
     sources.keyFilePath = keyFilePath;
@@ -158,6 +177,7 @@ NostrKeySources nostrKeySourcesFromEnvironment(const QString& keyFilePath)
         OPENSSL_cleanse(value.data(), static_cast<std::size_t>(value.size()));
     }
     sources.defaultFilePath = defaultNostrKeyFilePath();
+    sources.secretStoreReader = nostrSecretStoreReader(core::SecretStoreOptions::fromSettings(settings));
     return sources;
 }
 
@@ -229,13 +249,32 @@ core::Result<LoadedNostrKey> loadNostrKey(const NostrKeySources& sources)
         }
         return LoadedNostrKey{std::move(secretKey).value(), NostrKeyOrigin::defaultFile};
     }
+    if (sources.secretStoreReader) {
+        auto stored = sources.secretStoreReader();
+        if (!stored) {
+            return stored.error().withContext("reading the Nostr key (" + std::string(core::secretName::nostrNsec) +
+                                              ") from the secret store");
+        }
+        if (stored->has_value()) {
+            auto secretKey = parseNostrSecretKeyText(**stored);
+            wipe(**stored);
+            if (!secretKey) {
+                return {NostrKeyErrc::invalidKey,
+                        "the secret " + std::string(core::secretName::nostrNsec) +
+                            " in the secret store holds no usable key: " + secretKey.error().detail() +
+                            " (replace it with: hoststudio secret set nostr/nsec)"};
+            }
+            return LoadedNostrKey{std::move(secretKey).value(), NostrKeyOrigin::secretStore};
+        }
+    }
     return {NostrKeyErrc::notConfigured,
             "no Nostr key is configured: pass --key-file PATH (a file holding an nsec or 64 hex digits, mode 0600), "
             "or set the environment variable " +
                 std::string(kNostrKeyEnvironmentVariable) + ", or create the default key file " +
                 (sources.defaultFilePath.isEmpty() ? std::string("~/.config/HostStudio/nostr.key")
                                                    : sources.defaultFilePath.toStdString()) +
-                " with: hoststudio nostr keygen --save"};
+                " with: hoststudio nostr keygen --save, or store one in the desktop keyring (or the private "
+                "secrets file) with: hoststudio secret set nostr/nsec"};
 }
 
 core::Status saveNostrKeyFile(const QString& path, const nostr::SecretKey& secretKey, bool overwrite)
@@ -254,9 +293,9 @@ core::Status saveNostrKeyFile(const QString& path, const nostr::SecretKey& secre
                                               "old key is then lost)"};
     }
 
-    std::string contents = secretKey.toNsec();
-    core::SecretScrubber::registerSecret(contents);
-    contents += '\n';
+    nostr::SecretString contents = secretKey.toNsec(); // wiped when it goes out of scope
+    core::SecretScrubber::registerSecret(contents.view());
+    contents.append("\n");
 
     // Without --force: create exclusively. With it: a private temporary file renamed over the old one.
     QByteArray writePath = QFile::encodeName(path);
@@ -270,7 +309,7 @@ core::Status saveNostrKeyFile(const QString& path, const nostr::SecretKey& secre
     }
     if (descriptor < 0) {
         const int error = errno;
-        wipe(contents);
+        contents.clear();
         if (error == EEXIST) {
             return {NostrKeyErrc::fileExists,
                     "the key file " + path.toStdString() + " already exists (add --force to replace it)"};
@@ -280,7 +319,7 @@ core::Status saveNostrKeyFile(const QString& path, const nostr::SecretKey& secre
     int failure = ::fchmod(descriptor, S_IRUSR | S_IWUSR) == 0 ? 0 : errno;
     std::size_t offset = 0;
     while (failure == 0 && offset < contents.size()) {
-        const ssize_t count = ::write(descriptor, contents.data() + offset, contents.size() - offset);
+        const ssize_t count = ::write(descriptor, contents.c_str() + offset, contents.size() - offset);
         if (count < 0 && errno == EINTR) {
             continue;
         }
@@ -290,7 +329,7 @@ core::Status saveNostrKeyFile(const QString& path, const nostr::SecretKey& secre
         }
         offset += static_cast<std::size_t>(count);
     }
-    wipe(contents);
+    contents.clear();
     if (failure == 0 && ::fsync(descriptor) != 0) {
         failure = errno;
     }

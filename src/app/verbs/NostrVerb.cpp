@@ -14,6 +14,8 @@
 #include "hoststudio/nostr/Nip19.hpp"
 #include "hoststudio/nostr/RelayPool.hpp"
 
+#include <openssl/crypto.h>
+
 #include <QDateTime>
 #include <QTextStream>
 
@@ -186,6 +188,18 @@ void printJson(VerbContext& context, const OrderedJson& value)
                 << Qt::endl;
 }
 
+// `line` plus one field holding a secret (--show-secret); every std::string copy of the secret
+// made here is wiped once printed.
+void printJsonWithSecret(VerbContext& context, OrderedJson line, const char* key, const nostr::SecretString& secret)
+{
+    line[key] = std::string(secret.view());
+    std::string text = line.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+    auto& copy = line[key].get_ref<std::string&>();
+    OPENSSL_cleanse(copy.data(), copy.size());
+    context.out << QString::fromStdString(text) << Qt::endl;
+    OPENSSL_cleanse(text.data(), text.size());
+}
+
 int fail(VerbContext& context, const QString& message)
 {
     context.err << "hoststudio nostr: " << message << Qt::endl;
@@ -241,8 +255,8 @@ core::Result<LoadedNostrKey> loadConfiguredKey(const Options& options)
 
 void registerKeySecrets(const nostr::SecretKey& secretKey)
 {
-    core::SecretScrubber::registerSecret(secretKey.toNsec());
-    core::SecretScrubber::registerSecret(secretKey.toHex());
+    core::SecretScrubber::registerSecret(secretKey.toNsec().view());
+    core::SecretScrubber::registerSecret(secretKey.toHex().view());
 }
 
 int runKeygen(VerbContext& context, const QStringList& arguments)
@@ -287,9 +301,10 @@ int runKeygen(VerbContext& context, const QStringList& arguments)
     }
     OrderedJson line{{"npub", publicKey->toNpub()}, {"pubkey", publicKey->toHex()}};
     if (options.showSecret) {
-        line["nsec"] = secretKey->toNsec();
+        printJsonWithSecret(context, std::move(line), "nsec", secretKey->toNsec());
+    } else {
+        printJson(context, line);
     }
-    printJson(context, line);
     return kExitOk;
 }
 
@@ -317,9 +332,10 @@ int runPubkey(VerbContext& context, const QStringList& arguments)
                      {"pubkey", publicKey->toHex()},
                      {"source", nostrKeyOriginName(loaded->origin).toStdString()}};
     if (options.showSecret) {
-        line["nsec"] = loaded->secretKey.toNsec();
+        printJsonWithSecret(context, std::move(line), "nsec", loaded->secretKey.toNsec());
+    } else {
+        printJson(context, line);
     }
-    printJson(context, line);
     return kExitOk;
 }
 
@@ -364,6 +380,7 @@ int runDecode(VerbContext& context, const QStringList& arguments)
                                  "': " + reasonOf(decoded.error()));
     }
     OrderedJson line{{"type", std::string(nostr::humanReadablePartOf(decoded.value()))}};
+    nostr::SecretString secretHex; // --show-secret of an nsec
     bool ok = true;
     std::visit(
         [&](const auto& entity) {
@@ -383,7 +400,7 @@ int runDecode(VerbContext& context, const QStringList& arguments)
                 line["pubkey"] = publicKey->toHex();
                 line["npub"] = publicKey->toNpub();
                 if (options.showSecret) {
-                    line["seckey"] = secretKey->toHex();
+                    secretHex = secretKey->toHex(); // printed last, by printJsonWithSecret
                 }
             } else if constexpr (std::is_same_v<Entity, nostr::NoteEntity>) {
                 line["id"] = hexOf(entity.eventId);
@@ -407,7 +424,11 @@ int runDecode(VerbContext& context, const QStringList& arguments)
     if (!ok) {
         return kExitFailure;
     }
-    printJson(context, line);
+    if (!secretHex.empty()) {
+        printJsonWithSecret(context, std::move(line), "seckey", secretHex);
+    } else {
+        printJson(context, line);
+    }
     return kExitOk;
 }
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Where `hoststudio nostr` finds the secret key: --key-file, else HOSTSTUDIO_NOSTR_KEY, else the
-// default file; loose permissions refused; a clear error naming every source when none is set.
+// default file, else "nostr/nsec" in the secret store; loose permissions refused; a clear error naming
+// every source when none is set.
 #include "hoststudio/app/NostrKeySource.hpp"
+
+#include "hoststudio/core/SecretStore.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -9,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include <sys/stat.h>
@@ -24,7 +28,7 @@ constexpr const char* kOtherSecretHex = "b7e151628aed2a6abf7158809cf4f3c762e7160
 
 std::string nsecOf(const char* hex)
 {
-    return nostr::SecretKey::fromHex(hex).value().toNsec();
+    return std::string(nostr::SecretKey::fromHex(hex).value().toNsec().view());
 }
 
 std::string publicHexOf(const nostr::SecretKey& secretKey)
@@ -224,6 +228,84 @@ TEST_F(NostrKeySourceTest, SaveWritesMode0600AndNeverOverwritesWithoutForce)
     EXPECT_EQ(publicHexOf(readNostrKeyFile(path).value()), publicHexOf(second));
     // No temporary file is left behind.
     EXPECT_EQ(QDir(pathOf(QStringLiteral("new/HostStudio"))).entryList(QDir::Files | QDir::Hidden).size(), 1);
+}
+
+// --- the secret store, the fourth source ------------------------------------------------------------
+
+core::SecretStoreOptions fileStoreOptions(const QString& path)
+{
+    core::SecretStoreOptions options;
+    options.choice = core::SecretBackendChoice::file;
+    options.filePath = path;
+    return options;
+}
+
+TEST_F(NostrKeySourceTest, SecretStoreIsTheLastSource)
+{
+    const QString storePath = pathOf(QStringLiteral("secrets.json"));
+    {
+        auto store = core::SecretStore::open(fileStoreOptions(storePath));
+        ASSERT_TRUE(store.ok());
+        ASSERT_TRUE(store->write(core::secretName::nostrNsec, nsecOf(kSecretHex)).ok());
+    }
+    NostrKeySources sources;
+    sources.defaultFilePath = pathOf(QStringLiteral("HostStudio/nostr.key")); // does not exist
+    sources.secretStoreReader = nostrSecretStoreReader(fileStoreOptions(storePath));
+    auto loaded = loadNostrKey(sources);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+    EXPECT_EQ(loaded->origin, NostrKeyOrigin::secretStore);
+    EXPECT_EQ(nostrKeyOriginName(loaded->origin), QStringLiteral("secret-store"));
+    EXPECT_EQ(publicHexOf(loaded->secretKey), kPublicHex);
+
+    // Every earlier source wins over it, and then the store is not even opened.
+    int storeReads = 0;
+    sources.secretStoreReader = [&storeReads]() -> core::Result<std::optional<std::string>> {
+        ++storeReads;
+        return std::optional<std::string>{nsecOf(kSecretHex)};
+    };
+    sources.defaultFilePath = writeKeyFile(QStringLiteral("default.key"), kOtherSecretHex, 0600);
+    auto fromDefault = loadNostrKey(sources);
+    ASSERT_TRUE(fromDefault.ok());
+    EXPECT_EQ(fromDefault->origin, NostrKeyOrigin::defaultFile);
+    sources.environmentKey = QString::fromLatin1(kOtherSecretHex);
+    EXPECT_EQ(loadNostrKey(sources)->origin, NostrKeyOrigin::environment);
+    EXPECT_EQ(storeReads, 0);
+}
+
+TEST_F(NostrKeySourceTest, EmptySecretStoreLeadsToNotConfiguredNamingIt)
+{
+    NostrKeySources sources;
+    sources.defaultFilePath = pathOf(QStringLiteral("HostStudio/nostr.key"));
+    sources.secretStoreReader = nostrSecretStoreReader(fileStoreOptions(pathOf(QStringLiteral("secrets.json"))));
+    auto loaded = loadNostrKey(sources);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.error(), NostrKeyErrc::notConfigured);
+    EXPECT_NE(loaded.error().detail().find("hoststudio secret set nostr/nsec"), std::string::npos)
+        << loaded.error().detail();
+}
+
+TEST_F(NostrKeySourceTest, SecretStoreFailuresAreReportedNotSkipped)
+{
+    NostrKeySources sources;
+    sources.defaultFilePath = pathOf(QStringLiteral("HostStudio/nostr.key"));
+
+    // An unusable store (here: a secrets file others can read).
+    const QString storePath = writeKeyFile(QStringLiteral("secrets.json"), R"({"version":1,"secrets":{}})", 0644);
+    sources.secretStoreReader = nostrSecretStoreReader(fileStoreOptions(storePath));
+    auto insecure = loadNostrKey(sources);
+    ASSERT_FALSE(insecure.ok());
+    EXPECT_EQ(insecure.error(), core::SecretErrc::fileInsecure);
+    EXPECT_NE(insecure.error().detail().find("nostr/nsec"), std::string::npos) << insecure.error().detail();
+    EXPECT_NE(insecure.error().detail().find("chmod 600"), std::string::npos) << insecure.error().detail();
+
+    // A stored value that is no key.
+    sources.secretStoreReader = []() -> core::Result<std::optional<std::string>> {
+        return std::optional<std::string>{"nsec1thisisnotakey"};
+    };
+    auto invalid = loadNostrKey(sources);
+    ASSERT_FALSE(invalid.ok());
+    EXPECT_EQ(invalid.error(), NostrKeyErrc::invalidKey);
+    EXPECT_NE(invalid.error().detail().find("secret store"), std::string::npos) << invalid.error().detail();
 }
 
 } // namespace

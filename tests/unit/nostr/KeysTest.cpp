@@ -100,8 +100,8 @@ TEST(SecretKey, RoundTripsThroughNsecAndHex)
 {
     const auto secretKey = SecretKey::fromNsec("nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5");
     ASSERT_TRUE(secretKey.ok()) << secretKey.error().describe();
-    EXPECT_EQ(secretKey->toHex(), "67dea2ed018072d675f5415ecfaed7d2597555e202d85b3d65ea4e58d2d92ffa");
-    EXPECT_EQ(secretKey->toNsec(), "nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5");
+    EXPECT_EQ(secretKey->toHex().view(), "67dea2ed018072d675f5415ecfaed7d2597555e202d85b3d65ea4e58d2d92ffa");
+    EXPECT_EQ(secretKey->toNsec().view(), "nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5");
 }
 
 TEST(SecretKey, FromNsecRefusesAnNpub)
@@ -118,7 +118,7 @@ TEST(SecretKey, GeneratesDistinctValidKeys)
         const auto secretKey = SecretKey::generate();
         ASSERT_TRUE(secretKey.ok());
         EXPECT_TRUE(secretKey->publicKey().ok());
-        seen.insert(secretKey->toHex());
+        seen.insert(std::string(secretKey->toHex().view()));
     }
     EXPECT_EQ(seen.size(), 16U);
 }

@@ -168,5 +168,158 @@ TEST(RelayInformationTest, RefusesNonObjectsAndMapsUrls)
     EXPECT_FALSE(relayInformationUrl("http://relay.example").ok());
 }
 
+
+// ---- NIP-11 limits ----
+
+Event noteWith(std::string content, Tags tags = {})
+{
+    const SecretKey key = SecretKey::fromHex("0000000000000000000000000000000000000000000000000000000000000003").value();
+    return sign(EventTemplate{1700000000, eventKinds::textNote, std::move(tags), std::move(content)}, key).value();
+}
+
+TEST(RelayLimitsTest, NoLimitsRefuseNothing)
+{
+    const RelayLimitation none;
+    EXPECT_FALSE(eventRefusal(none, noteWith(std::string(100000, 'x')), 200000, false).has_value());
+    EXPECT_FALSE(requestRefusal(none, 50, 200000, false).has_value());
+}
+
+TEST(RelayLimitsTest, AFrameAboveMaxMessageLengthIsRefusedWithBothSizes)
+{
+    RelayLimitation limits;
+    limits.maxMessageLength = 4096;
+    const Event event = noteWith("small");
+    EXPECT_FALSE(eventRefusal(limits, event, 4096, false).has_value()); // exactly the limit is fine
+    const auto refusal = eventRefusal(limits, event, 4097, false);
+    ASSERT_TRUE(refusal.has_value());
+    EXPECT_NE(refusal->find("4097 bytes"), std::string::npos) << *refusal;
+    EXPECT_NE(refusal->find("max_message_length is 4096"), std::string::npos) << *refusal;
+
+    const auto request = requestRefusal(limits, 1, 5000, false);
+    ASSERT_TRUE(request.has_value());
+    EXPECT_NE(request->find("REQ is 5000 bytes"), std::string::npos) << *request;
+    EXPECT_FALSE(requestRefusal(limits, 1, 100, false).has_value());
+}
+
+TEST(RelayLimitsTest, ContentLengthTagsAndFilterCounts)
+{
+    RelayLimitation limits;
+    limits.maxContentLength = 10;
+    limits.maxEventTags = 1;
+    limits.maxFilters = 2;
+    EXPECT_FALSE(eventRefusal(limits, noteWith("0123456789", {{"t", "a"}}), 200, false).has_value());
+    const auto content = eventRefusal(limits, noteWith("0123456789A"), 200, false);
+    ASSERT_TRUE(content.has_value());
+    EXPECT_NE(content->find("max_content_length is 10"), std::string::npos) << *content;
+    const auto tags = eventRefusal(limits, noteWith("x", {{"t", "a"}, {"t", "b"}}), 200, false);
+    ASSERT_TRUE(tags.has_value());
+    EXPECT_NE(tags->find("max_event_tags is 1"), std::string::npos) << *tags;
+    EXPECT_FALSE(requestRefusal(limits, 2, 100, false).has_value());
+    const auto filters = requestRefusal(limits, 3, 100, false);
+    ASSERT_TRUE(filters.has_value());
+    EXPECT_NE(filters->find("3 filters"), std::string::npos) << *filters;
+    EXPECT_NE(filters->find("max_filters is 2"), std::string::npos) << *filters;
+}
+
+TEST(RelayLimitsTest, AuthRequiredRefusesOnlyWithoutAKey)
+{
+    RelayLimitation limits;
+    limits.authRequired = true;
+    const Event event = noteWith("x");
+    EXPECT_FALSE(eventRefusal(limits, event, 200, true).has_value());
+    EXPECT_FALSE(requestRefusal(limits, 1, 100, true).has_value());
+    const auto refusal = eventRefusal(limits, event, 200, false);
+    ASSERT_TRUE(refusal.has_value());
+    EXPECT_NE(refusal->find("auth_required"), std::string::npos) << *refusal;
+    EXPECT_TRUE(requestRefusal(limits, 1, 100, false).has_value());
+}
+
+TEST(RelayLimitsTest, ClampsLimitsAboveMaxLimitOnly)
+{
+    Filter big;
+    big.limit = 5000;
+    Filter small;
+    small.limit = 10;
+    const Filter unlimited;
+    RelayLimitation limits;
+    EXPECT_EQ(clampToMaxLimit({big, small, unlimited}, limits), (std::vector<Filter>{big, small, unlimited}));
+    limits.maxLimit = 500;
+    const std::vector<Filter> clamped = clampToMaxLimit({big, small, unlimited}, limits);
+    ASSERT_EQ(clamped.size(), 3U);
+    EXPECT_EQ(clamped[0].limit, 500U);
+    EXPECT_EQ(clamped[1].limit, 10U);
+    EXPECT_FALSE(clamped[2].limit.has_value());
+}
+
+TEST(SubscriptionSlotsTest, WithoutALimitEverythingOpens)
+{
+    SubscriptionSlots slots;
+    EXPECT_TRUE(slots.request("a"));
+    EXPECT_TRUE(slots.request("b"));
+    EXPECT_FALSE(slots.request("a")); // already open
+    EXPECT_EQ(slots.openCount(), 2U);
+    EXPECT_EQ(slots.waitingCount(), 0U);
+}
+
+TEST(SubscriptionSlotsTest, ExtraSubscriptionsWaitInOrderForAFreeSlot)
+{
+    SubscriptionSlots slots;
+    slots.setLimit(2);
+    EXPECT_TRUE(slots.request("a"));
+    EXPECT_TRUE(slots.request("b"));
+    EXPECT_FALSE(slots.request("c"));
+    EXPECT_FALSE(slots.request("d"));
+    EXPECT_TRUE(slots.isWaiting("c"));
+    EXPECT_EQ(slots.openCount(), 2U);
+    EXPECT_EQ(slots.waitingCount(), 2U);
+
+    EXPECT_TRUE(slots.release("unknown").empty());
+    EXPECT_TRUE(slots.release("d").empty()); // forgotten while waiting: frees nothing
+    EXPECT_EQ(slots.waitingCount(), 1U);
+    EXPECT_EQ(slots.release("a"), std::vector<std::string>{"c"});
+    EXPECT_TRUE(slots.isOpen("c"));
+    EXPECT_FALSE(slots.request("e")); // c took the slot
+    EXPECT_EQ(slots.release("b"), std::vector<std::string>{"e"});
+    EXPECT_EQ(slots.openCount(), 2U);
+}
+
+TEST(SubscriptionSlotsTest, RaisingTheLimitAdmitsWaitersAndResetForgetsAll)
+{
+    SubscriptionSlots slots;
+    slots.setLimit(1);
+    EXPECT_TRUE(slots.request("a"));
+    EXPECT_FALSE(slots.request("b"));
+    EXPECT_FALSE(slots.request("c"));
+    slots.setLimit(std::nullopt);
+    EXPECT_EQ(slots.admitWaiting(), (std::vector<std::string>{"b", "c"}));
+    EXPECT_EQ(slots.openCount(), 3U);
+    slots.reset();
+    EXPECT_EQ(slots.openCount(), 0U);
+    EXPECT_FALSE(slots.isOpen("a"));
+    EXPECT_TRUE(slots.request("a"));
+}
+
+TEST(RelayInformationTest, ParsesMaxFiltersAndMaxLimit)
+{
+    const auto information =
+        parseRelayInformation(R"({"limitation":{"max_filters":3,"max_limit":-1,"max_event_tags":100}})");
+    ASSERT_TRUE(information.ok());
+    EXPECT_EQ(information->limitation.maxFilters, 3U);
+    EXPECT_FALSE(information->limitation.maxLimit.has_value()); // negative: absent
+    EXPECT_EQ(information->limitation.maxEventTags, 100U);
+}
+
+TEST(RelayPoolTest, ABadUrlHasNoRelayInformationAndSaysWhy)
+{
+    net::NetworkThread network;
+    auto pool = RelayPool::create(network, {"nope://x"}).value();
+    EXPECT_TRUE(pool->waitUntilSettled(5s));
+    const RelayStatus status = pool->relayStatuses()[0];
+    EXPECT_FALSE(status.information.has_value());
+    EXPECT_TRUE(status.informationError.isError());
+    EXPECT_NE(status.informationError.describe().find("nope://x"), std::string::npos)
+        << status.informationError.describe();
+}
+
 } // namespace
 } // namespace hoststudio::nostr
