@@ -15,6 +15,14 @@ const char* describeChatError(ChatErrc value) noexcept
     case ChatErrc::rateLimited: return "sending too fast";
     case ChatErrc::messageTooLarge: return "message too large";
     case ChatErrc::streamRejected: return "stream rejected by the server";
+    case ChatErrc::invalidPacket: return "invalid real-time packet";
+    case ChatErrc::invalidJson: return "invalid JSON in a real-time packet";
+    case ChatErrc::invalidUtf8: return "invalid UTF-8 in a real-time packet";
+    case ChatErrc::invalidArgument: return "invalid argument";
+    case ChatErrc::timedOut: return "timed out";
+    case ChatErrc::connectRefused: return "the server refused the connection";
+    case ChatErrc::disconnected: return "disconnected";
+    case ChatErrc::retriesExhausted: return "gave up reconnecting";
     }
     return nullptr;
 }
