@@ -8,12 +8,14 @@
 
 #include "hoststudio/media/MediaError.hpp"
 #include "hoststudio/media/StreamTarget.hpp"
-#include "hoststudio/media/TestSources.hpp"
+#include "hoststudio/media/Sources.hpp"
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <time.h>
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -46,14 +48,15 @@ using detail::FramePtr;
 using detail::PacketPtr;
 
 constexpr AVRational kMicroseconds{1, 1000000};
-constexpr int kSkipAfterLateFrames = 3;
 
-std::uint64_t wallClockMs()
+// CPU time of the calling thread (the composition's cost, unaffected by other processes' load).
+std::int64_t threadCpuNanoseconds()
 {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return std::int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
 }
+constexpr int kSkipAfterLateFrames = 3;
 
 // The two encoders: one encode per pipeline, whatever the number of outputs.
 class Encoders {
@@ -201,12 +204,101 @@ private:
     PacketPtr packet_;
 };
 
+// The opened sources and the mixer over their audio.
+struct Scene {
+    OpenedSource main;
+    OpenedSource camera; // video null without a second source
+    std::unique_ptr<AudioSource> microphone;
+    AudioMixer mixer;
+    int microphoneInput = -1;
+
+    void start(std::chrono::steady_clock::time_point clockStart)
+    {
+        for (VideoSource* source : {main.video.get(), camera.video.get()}) {
+            if (source != nullptr) {
+                source->start(clockStart);
+            }
+        }
+        for (AudioSource* source : {main.audio.get(), camera.audio.get(), microphone.get()}) {
+            if (source != nullptr) {
+                source->start(clockStart);
+            }
+        }
+    }
+    void stop()
+    {
+        for (VideoSource* source : {main.video.get(), camera.video.get()}) {
+            if (source != nullptr) {
+                source->stop();
+            }
+        }
+        for (AudioSource* source : {main.audio.get(), camera.audio.get(), microphone.get()}) {
+            if (source != nullptr) {
+                source->stop();
+            }
+        }
+    }
+};
+
+core::Result<std::unique_ptr<Scene>> openScene(const SceneConfig& config, const EncoderSettings& encoder)
+{
+    if (const std::string problem = config.pip.validationError(); !problem.empty()) {
+        return core::Error{MediaErrc::invalidSettings, problem};
+    }
+    if (layoutUsesCamera(config.layout) && config.camera.empty()) {
+        return core::Error{MediaErrc::invalidSettings, std::string("the ") + layoutName(config.layout) +
+                                                           " layout needs a second source: give --camera SRC"};
+    }
+    auto scene = std::make_unique<Scene>();
+    ScreenCaptureOptions screen = config.screen;
+    screen.fps = encoder.fps;
+    auto mainSpec = SourceSpec::parse(config.source);
+    if (!mainSpec) {
+        return mainSpec.error();
+    }
+    auto main = openSource(*mainSpec, encoder.width, encoder.height, screen, config.file);
+    if (!main) {
+        return main.error();
+    }
+    scene->main = std::move(*main);
+    if (!config.camera.empty()) {
+        auto cameraSpec = SourceSpec::parse(config.camera);
+        if (!cameraSpec) {
+            return cameraSpec.error().withContext("--camera");
+        }
+        auto camera = openSource(*cameraSpec, encoder.width, encoder.height, screen, config.file);
+        if (!camera) {
+            return camera.error();
+        }
+        scene->camera = std::move(*camera);
+    }
+    if (!config.microphone.empty() && config.microphone != "none") {
+        auto microphone = openMicrophone(config.microphone);
+        if (!microphone) {
+            return microphone.error();
+        }
+        scene->microphone = std::move(*microphone);
+    }
+    // Audio: the main source's own (the tone, a file's), the second source's, the microphone.
+    if (scene->main.audio) {
+        scene->mixer.addInput(scene->main.audio.get(), config.mediaGain);
+    }
+    if (scene->camera.audio) {
+        scene->mixer.addInput(scene->camera.audio.get(), config.mediaGain);
+    }
+    if (scene->microphone) {
+        scene->microphoneInput =
+            scene->mixer.addInput(scene->microphone.get(), config.microphoneGain, config.microphoneMuted);
+    }
+    return scene;
+}
+
 } // namespace
 
 class LivePipeline::Impl {
 public:
-    Impl(LiveConfig config, std::vector<StreamTarget> targets, EventCallback onEvent)
-        : config_(std::move(config)), onEvent_(std::move(onEvent))
+    Impl(LiveConfig config, std::vector<StreamTarget> targets, std::unique_ptr<Scene> scene, EventCallback onEvent)
+        : config_(std::move(config)), onEvent_(std::move(onEvent)), scene_(std::move(scene))
     {
         for (std::size_t index = 0; index < targets.size(); ++index) {
             outputs_.push_back(std::make_unique<detail::NetworkOutput>(static_cast<int>(index), config_.outputs[index],
@@ -257,6 +349,7 @@ public:
         if (thread_.joinable()) {
             thread_.join();
         }
+        scene_->stop();
         report(LiveEvent::of(LiveEventKind::stopped));
     }
 
@@ -319,6 +412,28 @@ public:
         previousEncodeNs_ = encodeNs;
         return stats;
     }
+
+    SceneStats sampleScene()
+    {
+        SceneStats stats;
+        stats.sources.push_back(
+            SourceStatus{"main", scene_->main.video ? scene_->main.video->describe() : "", mainState_.load()});
+        if (scene_->camera.video) {
+            stats.sources.push_back(SourceStatus{"camera", scene_->camera.video->describe(), cameraState_.load()});
+        }
+        stats.audio = scene_->mixer.takeLevels();
+        const std::int64_t composeNs = composeNanoseconds_.load();
+        const std::uint64_t frames = framesEncoded_.load();
+        if (frames > previousComposeFrames_) {
+            stats.composeMsPerFrame = static_cast<double>(composeNs - previousComposeNs_) / 1e6 /
+                                      static_cast<double>(frames - previousComposeFrames_);
+        }
+        previousComposeNs_ = composeNs;
+        previousComposeFrames_ = frames;
+        return stats;
+    }
+
+    void setMicrophoneMuted(bool muted) { scene_->mixer.setMuted(scene_->microphoneInput, muted); }
 
 private:
     void report(const LiveEvent& event) const
@@ -417,12 +532,17 @@ private:
         }
         report(LiveEvent::of(LiveEventKind::started));
 
-        TestPattern pattern(settings.width, settings.height);
-        TestTone tone(settings.audioSampleRate, settings.audioChannels);
+        const SceneConfig& sceneConfig = config_.scene;
+        Compositor compositor(settings.width, settings.height, sceneConfig.layout, sceneConfig.pip);
+        const auto frameInterval = std::chrono::milliseconds(1000 / settings.fps + 1);
+        SignalWatch mainWatch(sceneConfig.holdLastFrame, frameInterval);
+        SignalWatch cameraWatch(sceneConfig.holdLastFrame, frameInterval);
+        std::vector<float> spareChannel;
         const auto frameDuration = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(1.0 / settings.fps));
         const int samplesPerChunk = encoders.audioFrameSamples();
         const auto clockStart = std::chrono::steady_clock::now();
+        scene_->start(clockStart);
         std::int64_t frameIndex = 0;
         std::int64_t audioSamples = 0;
         const auto sink = [this](const MediaPacket& packet) { distribute(packet); };
@@ -447,14 +567,9 @@ private:
                 failure = core::Error{MediaErrc::encoderFailed, "frame buffer"};
                 break;
             }
-            Yuv420Picture picture;
-            for (std::size_t plane = 0; plane < 3; ++plane) {
-                picture.planes[plane] = frame->data[plane];
-                picture.strides[plane] = frame->linesize[plane];
-            }
-            picture.width = settings.width;
-            picture.height = settings.height;
-            pattern.render(picture, static_cast<std::uint32_t>(frameIndex), wallClockMs());
+            const std::int64_t composeStart = threadCpuNanoseconds();
+            composeFrame(frame, frameIndex, compositor, mainWatch, cameraWatch);
+            composeNanoseconds_.fetch_add(threadCpuNanoseconds() - composeStart);
             frame->pts = frameIndex;
             const auto encodeStart = std::chrono::steady_clock::now();
             if (core::Status encoded = encoders.encode(StreamKind::video, frame, sink); !encoded) {
@@ -477,7 +592,16 @@ private:
                     failure = core::Error{MediaErrc::encoderFailed, "audio frame buffer"};
                     break;
                 }
-                tone.fill(reinterpret_cast<float* const*>(chunk->extended_data), samplesPerChunk); // NOLINT
+                auto* const* planes = reinterpret_cast<float* const*>(chunk->extended_data); // NOLINT
+                if (settings.audioChannels >= 2) {
+                    scene_->mixer.mix(audioSamples, planes[0], planes[1], samplesPerChunk);
+                } else {
+                    spareChannel.resize(static_cast<std::size_t>(samplesPerChunk));
+                    scene_->mixer.mix(audioSamples, planes[0], spareChannel.data(), samplesPerChunk);
+                    for (int index = 0; index < samplesPerChunk; ++index) {
+                        planes[0][index] = 0.5F * (planes[0][index] + spareChannel[static_cast<std::size_t>(index)]);
+                    }
+                }
                 chunk->pts = audioSamples;
                 audioSamples += samplesPerChunk;
                 if (core::Status encoded = encoders.encode(StreamKind::audio, chunk, sink); !encoded) {
@@ -495,8 +619,57 @@ private:
         shutDownOutputs(false);
     }
 
+    // Draws output frame `frameIndex`: a full-frame source able to draw itself does (the test
+    // pattern: no copy); otherwise the compositor scales and converts each source's latest picture,
+    // or the last one held, or the slate.
+    void composeFrame(AVFrame* frame, std::int64_t frameIndex, Compositor& compositor, SignalWatch& mainWatch,
+                      SignalWatch& cameraWatch)
+    {
+        const EncoderSettings& settings = config_.encoder;
+        const std::chrono::microseconds mediaTime(frameIndex * 1000000 / settings.fps);
+        const auto now = std::chrono::steady_clock::now();
+        const Layout layout = compositor.layout();
+        const auto pictureOf = [&](VideoSource* source, SignalWatch& watch, std::atomic<SignalState>& published,
+                                   std::shared_ptr<const AVFrame>& held) -> const AVFrame* {
+            if (source == nullptr) {
+                return nullptr;
+            }
+            const VideoSample sample = source->latest(mediaTime);
+            const SignalState state = watch.update(sample.sequence, now);
+            published.store(state);
+            if (state == SignalState::live || state == SignalState::holding) {
+                held = sample.frame;
+                return held.get();
+            }
+            held.reset();
+            return nullptr;
+        };
+        if (layout == Layout::screen && scene_->main.video) {
+            const int strides[3] = {frame->linesize[0], frame->linesize[1], frame->linesize[2]};
+            if (scene_->main.video->renderInto(frame->data, strides, settings.width, settings.height, frameIndex)) {
+                mainState_.store(SignalState::live);
+                return;
+            }
+        }
+        const AVFrame* main = layoutUsesMain(layout)
+                                  ? pictureOf(scene_->main.video.get(), mainWatch, mainState_, heldMain_)
+                                  : nullptr;
+        const AVFrame* camera = layoutUsesCamera(layout)
+                                    ? pictureOf(scene_->camera.video.get(), cameraWatch, cameraState_, heldCamera_)
+                                    : nullptr;
+        compositor.compose(frame, main, camera);
+    }
+
     const LiveConfig config_;
     const EventCallback onEvent_;
+    std::unique_ptr<Scene> scene_;
+    std::atomic<SignalState> mainState_{SignalState::waiting};
+    std::atomic<SignalState> cameraState_{SignalState::waiting};
+    std::shared_ptr<const AVFrame> heldMain_;   // encoder thread
+    std::shared_ptr<const AVFrame> heldCamera_; // encoder thread
+    std::atomic<std::int64_t> composeNanoseconds_{0};
+    std::int64_t previousComposeNs_ = 0;        // owner thread (sampleScene)
+    std::uint64_t previousComposeFrames_ = 0;   // owner thread (sampleScene)
     std::vector<std::unique_ptr<detail::NetworkOutput>> outputs_;
     std::unique_ptr<detail::Recorder> recorder_;
     std::unique_ptr<detail::ChunkStreamOutput> chunkStream_;
@@ -539,7 +712,11 @@ core::Result<std::unique_ptr<LivePipeline>> LivePipeline::create(LiveConfig conf
         }
         targets.push_back(std::move(*target));
     }
-    auto impl = std::make_unique<Impl>(std::move(config), std::move(targets), std::move(onEvent));
+    auto scene = openScene(config.scene, config.encoder);
+    if (!scene) {
+        return scene.error();
+    }
+    auto impl = std::make_unique<Impl>(std::move(config), std::move(targets), std::move(*scene), std::move(onEvent));
     return std::unique_ptr<LivePipeline>(new LivePipeline(std::move(impl)));
 }
 
@@ -575,6 +752,16 @@ void LivePipeline::restartChunkStream()
 LiveStats LivePipeline::sampleStats()
 {
     return impl_->sampleStats();
+}
+
+SceneStats LivePipeline::sampleScene()
+{
+    return impl_->sampleScene();
+}
+
+void LivePipeline::setMicrophoneMuted(bool muted)
+{
+    impl_->setMicrophoneMuted(muted);
 }
 
 } // namespace hoststudio::media

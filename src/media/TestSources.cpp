@@ -32,7 +32,7 @@ constexpr int kSquareSize = 64;
 
 TestPattern::TestPattern(int width, int height) : width_(width), height_(height)
 {
-    const auto rowLength = static_cast<std::size_t>(2 * width_);
+    const std::size_t rowLength = 2 * static_cast<std::size_t>(width_);
     lumaRow_.resize(rowLength);
     blueRow_.resize(rowLength / 2);
     redRow_.resize(rowLength / 2);
@@ -86,7 +86,7 @@ void TestPattern::render(Yuv420Picture picture, std::uint32_t frameCounter, std:
 }
 
 TestTone::TestTone(int sampleRate, int channels, double frequencyHz, float amplitude)
-    : sampleRate_(sampleRate), channels_(channels),
+    : channels_(channels),
       phaseStep_(2.0 * std::numbers::pi * frequencyHz / static_cast<double>(sampleRate)), amplitude_(amplitude)
 {}
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-// Media out: a synthetic source encoded once (libx264 + AAC-LC) and the same packets fed to every
+// Media out: the scene (sources composed by layout, audio mixed) encoded once (libx264 + AAC-LC) and the same packets fed to every
 // network output (RTMP/RTMPS over libavformat FLV) and to an optional crash-safe local recording
 // (Matroska, a cluster at least every second, flushed to disk as written).
 //
 // Threads (all owned by the pipeline, joined by stop()):
-//  - the encoder thread: opens the encoders and outputs, then renders, encodes and pushes packets on
-//    the output clock; it never waits for the network (each output has its own SendQueue);
+//  - the encoder thread: opens the encoders and outputs, then composes (Compositor.hpp), mixes
+//    (AudioMixer.hpp), encodes and pushes packets on the output clock; it never waits for the network
+//    (each output has its own SendQueue) nor for a source (sources only publish their latest picture;
+//    one that stops shows its last picture for `holdLastFrame`, then the slate);
+//  - the sources' own capture/decoding threads (Sources.hpp), started with the output clock;
 //  - one sender thread per network output: connect, send, and reconnect by core::ReconnectPolicy
 //    after a mid-stream drop (a first-connect failure ends the start at once);
 //  - the recorder thread: writes every packet, never drops.
@@ -17,6 +20,8 @@
 
 #include "hoststudio/core/ReconnectPolicy.hpp"
 #include "hoststudio/core/Result.hpp"
+#include "hoststudio/media/AudioMixer.hpp"
+#include "hoststudio/media/Compositor.hpp"
 #include "hoststudio/media/EncoderSettings.hpp"
 #include "hoststudio/media/LiveStats.hpp"
 #include "hoststudio/media/SendQueue.hpp"
@@ -56,8 +61,40 @@ struct ChunkStreamConfig {
     SendQueueLimits queueLimits;
 };
 
+// What is on the picture and in the sound. Sources are given as text (SourceSpec: "screen",
+// "camera[:ID]", "file:PATH", "image:PATH", "synthetic-camera", "testpattern").
+struct SceneConfig {
+    std::string source = "testpattern"; // the main source (screen / pip background / left of side)
+    std::string camera;                 // the second source (pip corner / right of side / camera layout)
+    std::string microphone = "none";    // "none", "default", or a device id or description
+    bool microphoneMuted = false;
+    float microphoneGain = 1.0F;
+    float mediaGain = 1.0F; // the sources' own audio (a file's, the test tone)
+    Layout layout = Layout::screen;
+    PipSettings pip;
+    ScreenCaptureOptions screen; // fps is the encoder's
+    FileSourceOptions file;
+    std::chrono::milliseconds holdLastFrame{1000}; // a source that stops: its last picture this long, then the slate
+};
+
+struct SourceStatus {
+    std::string slot; // "main", "camera"
+    std::string source;
+    SignalState state = SignalState::waiting;
+};
+
+// The scene's state, sampled with the statistics.
+struct SceneStats {
+    std::vector<SourceStatus> sources;
+    std::vector<AudioLevel> audio; // per audio source, then "mix"
+    // CPU time of the encoder thread per frame spent getting the sources' pictures and composing
+    // them (or drawing the test pattern), since the previous sample.
+    double composeMsPerFrame = 0.0;
+};
+
 struct LiveConfig {
     EncoderSettings encoder = EncoderSettings::defaults();
+    SceneConfig scene;
     std::vector<NetworkOutputConfig> outputs;
     std::optional<RecordingConfig> recording;
     std::optional<ChunkStreamConfig> chunkStream;
@@ -99,7 +136,8 @@ class LivePipeline {
 public:
     using EventCallback = std::function<void(const LiveEvent&)>;
 
-    // Validates the settings and URLs (registering stream keys with the log scrubber); starts nothing.
+    // Validates the settings and URLs (registering stream keys with the log scrubber) and opens the
+    // sources (a bad path, a missing display, camera or microphone is an error here); sends nothing.
     [[nodiscard]] static core::Result<std::unique_ptr<LivePipeline>> create(LiveConfig config, EventCallback onEvent);
     ~LivePipeline();
     LivePipeline(const LivePipeline&) = delete;
@@ -120,6 +158,10 @@ public:
     void restartChunkStream();
     // The statistics since the previous call (call about once a second).
     [[nodiscard]] LiveStats sampleStats();
+    // The sources' states and the audio levels since the previous call.
+    [[nodiscard]] SceneStats sampleScene();
+    // Mutes or unmutes the microphone while live (no effect without one).
+    void setMicrophoneMuted(bool muted);
 
     class Impl;
 

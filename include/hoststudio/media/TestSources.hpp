@@ -49,7 +49,6 @@ public:
     [[nodiscard]] std::int64_t samplesSoFar() const noexcept { return samplesSoFar_; }
 
 private:
-    int sampleRate_;
     int channels_;
     double phaseStep_;
     float amplitude_;

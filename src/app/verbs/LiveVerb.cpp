@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// `hoststudio live`: stream a synthetic source without a window, print statistics as JSON lines.
+// `hoststudio live`: stream a scene without a window, print statistics as JSON lines.
 //
-//   hoststudio live --source testpattern --to rtmp://HOST/APP/KEY [--to …] [--record FILE.mkv]
+//   hoststudio live --source screen|camera[:ID]|file:PATH|image:PATH|synthetic-camera|testpattern
+//                   --to rtmp://HOST/APP/KEY [--to …] [--record FILE.mkv]
+//                   [--camera SRC] [--layout screen|camera|pip|side|slate]
+//                   [--pip-corner top-left|top-right|bottom-left|bottom-right] [--pip-size 0.1–0.5]
+//                   [--mic DEVICE|default|none] [--mic-mute] [--mic-gain G] [--media-gain G]
+//                   [--display :N] [--screen-region WxH+X+Y] [--cursor on|off] [--no-loop]
 //                   [--duration S] [--preset NAME] [--ca-file PEM] [--tune zerolatency|none]
 //                   [--send-buffer-kb N]
+//
+// The layout defaults to pip when --camera is given, else screen. A file loops unless --no-loop.
+// Every stats line carries the scene: each source's state (live, holding, lost, waiting) and the
+// audio levels (peak/RMS dBFS per source and of the mix). SIGUSR2 toggles the microphone's mute.
 //
 // stdout: one JSON line per event ({"event":"started"}, {"event":"outputReconnecting",…}) and one
 // {"event":"stats",…} line a second; stderr: human messages. Ends cleanly on SIGINT/SIGTERM or after
@@ -17,6 +26,7 @@
 #include "hoststudio/media/EncoderSettings.hpp"
 #include "hoststudio/media/LivePipeline.hpp"
 #include "hoststudio/media/MediaError.hpp"
+#include "hoststudio/media/Sources.hpp"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -47,6 +57,7 @@ namespace {
 
 volatile std::sig_atomic_t gStopSignal = 0;     // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 volatile std::sig_atomic_t gRetryNowSignal = 0; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+volatile std::sig_atomic_t gMuteSignal = 0;     // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 extern "C" void onStopSignal(int signalNumber)
 {
@@ -56,6 +67,11 @@ extern "C" void onStopSignal(int signalNumber)
 extern "C" void onRetryNowSignal(int /*signalNumber*/)
 {
     gRetryNowSignal = 1;
+}
+
+extern "C" void onMuteSignal(int /*signalNumber*/)
+{
+    gMuteSignal = 1;
 }
 
 QString fromStd(const std::string& text)
@@ -72,7 +88,19 @@ struct LiveArguments {
     QString tune = QStringLiteral("zerolatency");
     double durationSeconds = 0.0;
     int sendBufferKb = 0;
+    media::SceneConfig scene;
+    bool layoutGiven = false;
 };
+
+std::optional<double> parseNumber(const QString& value, double low, double high)
+{
+    bool ok = false;
+    const double number = value.toDouble(&ok);
+    if (!ok || !(number >= low && number <= high)) {
+        return std::nullopt;
+    }
+    return number;
+}
 
 std::optional<LiveArguments> parseArguments(const QStringList& arguments, QString& error)
 {
@@ -81,10 +109,23 @@ std::optional<LiveArguments> parseArguments(const QStringList& arguments, QStrin
         QStringLiteral("--record"),   QStringLiteral("--preset"),
         QStringLiteral("--ca-file"),  QStringLiteral("--tune"),
         QStringLiteral("--duration"), QStringLiteral("--send-buffer-kb"),
+        QStringLiteral("--camera"),   QStringLiteral("--layout"),
+        QStringLiteral("--pip-corner"), QStringLiteral("--pip-size"),
+        QStringLiteral("--mic"),      QStringLiteral("--mic-gain"),
+        QStringLiteral("--media-gain"), QStringLiteral("--display"),
+        QStringLiteral("--screen-region"), QStringLiteral("--cursor"),
     };
     LiveArguments parsed;
     for (qsizetype index = 0; index < arguments.size(); ++index) {
         const QString& name = arguments[index];
+        if (name == QLatin1String("--mic-mute")) {
+            parsed.scene.microphoneMuted = true;
+            continue;
+        }
+        if (name == QLatin1String("--no-loop")) {
+            parsed.scene.file.loop = false;
+            continue;
+        }
         if (!known.contains(name)) {
             error = QStringLiteral("unknown option ") + name;
             return std::nullopt;
@@ -93,10 +134,62 @@ std::optional<LiveArguments> parseArguments(const QStringList& arguments, QStrin
             error = name + QStringLiteral(" needs a value");
             return std::nullopt;
         }
-        const QString value = arguments[++index];
+        const QString& value = arguments[++index];
         bool ok = true;
         if (name == QLatin1String("--source")) {
             parsed.source = value;
+            const auto spec = media::SourceSpec::parse(value.toStdString());
+            if (!spec) {
+                error = QStringLiteral("--source: ") + fromStd(spec.error().detail());
+                return std::nullopt;
+            }
+        } else if (name == QLatin1String("--camera")) {
+            const auto spec = media::SourceSpec::parse(value.toStdString());
+            if (!spec) {
+                error = QStringLiteral("--camera: ") + fromStd(spec.error().detail());
+                return std::nullopt;
+            }
+            parsed.scene.camera = value.toStdString();
+        } else if (name == QLatin1String("--layout")) {
+            const auto layout = media::parseLayout(value.toStdString());
+            if (!layout) {
+                error = fromStd(layout.error().detail());
+                return std::nullopt;
+            }
+            parsed.scene.layout = *layout;
+            parsed.layoutGiven = true;
+        } else if (name == QLatin1String("--pip-corner")) {
+            const auto corner = media::parsePipCorner(value.toStdString());
+            if (!corner) {
+                error = fromStd(corner.error().detail());
+                return std::nullopt;
+            }
+            parsed.scene.pip.corner = *corner;
+        } else if (name == QLatin1String("--pip-size")) {
+            const auto size = parseNumber(value, 0.1, 0.5);
+            ok = size.has_value();
+            parsed.scene.pip.size = size.value_or(0.25);
+        } else if (name == QLatin1String("--mic")) {
+            parsed.scene.microphone = value.toStdString();
+            ok = !value.isEmpty();
+        } else if (name == QLatin1String("--mic-gain") || name == QLatin1String("--media-gain")) {
+            const auto gain = parseNumber(value, 0.0, 4.0);
+            ok = gain.has_value();
+            (name == QLatin1String("--mic-gain") ? parsed.scene.microphoneGain : parsed.scene.mediaGain) =
+                static_cast<float>(gain.value_or(1.0));
+        } else if (name == QLatin1String("--display")) {
+            parsed.scene.screen.display = value.toStdString();
+            ok = !value.isEmpty();
+        } else if (name == QLatin1String("--screen-region")) {
+            const auto region = media::ScreenRegion::parse(value.toStdString());
+            if (!region) {
+                error = fromStd(region.error().detail());
+                return std::nullopt;
+            }
+            parsed.scene.screen.region = *region;
+        } else if (name == QLatin1String("--cursor")) {
+            ok = value == QLatin1String("on") || value == QLatin1String("off");
+            parsed.scene.screen.drawCursor = value == QLatin1String("on");
         } else if (name == QLatin1String("--to")) {
             parsed.targets.push_back(value);
         } else if (name == QLatin1String("--record")) {
@@ -120,8 +213,13 @@ std::optional<LiveArguments> parseArguments(const QStringList& arguments, QStrin
             return std::nullopt;
         }
     }
-    if (parsed.source != QLatin1String("testpattern")) {
-        error = QStringLiteral("--source: only 'testpattern' is available headless");
+    parsed.scene.source = parsed.source.toStdString();
+    if (!parsed.layoutGiven && !parsed.scene.camera.empty()) {
+        parsed.scene.layout = media::Layout::pip;
+    }
+    if (media::layoutUsesCamera(parsed.scene.layout) && parsed.scene.camera.empty()) {
+        error = QStringLiteral("the ") + QLatin1String(media::layoutName(parsed.scene.layout)) +
+                QStringLiteral(" layout needs a second source: give --camera SRC (e.g. --camera synthetic-camera)");
         return std::nullopt;
     }
     if (parsed.targets.isEmpty() && parsed.recordPath.isEmpty()) {
@@ -176,6 +274,31 @@ QJsonObject statsJson(const media::LiveStats& stats)
     return line;
 }
 
+QJsonObject sceneJson(const media::SceneStats& scene)
+{
+    QJsonArray sources;
+    for (const media::SourceStatus& source : scene.sources) {
+        sources.push_back(QJsonObject{
+            {QStringLiteral("slot"), fromStd(source.slot)},
+            {QStringLiteral("source"), fromStd(source.source)},
+            {QStringLiteral("state"), QLatin1String(media::signalStateName(source.state))},
+        });
+    }
+    QJsonArray audio;
+    for (const media::AudioLevel& level : scene.audio) {
+        audio.push_back(QJsonObject{
+            {QStringLiteral("source"), fromStd(level.source)},
+            {QStringLiteral("muted"), level.muted},
+            {QStringLiteral("gain"), level.gain},
+            {QStringLiteral("peakDb"), qRound(level.peakDb * 10.0) / 10.0},
+            {QStringLiteral("rmsDb"), qRound(level.rmsDb * 10.0) / 10.0},
+        });
+    }
+    return QJsonObject{{QStringLiteral("sources"), sources},
+                       {QStringLiteral("audio"), audio},
+                       {QStringLiteral("composeMsPerFrame"), qRound(scene.composeMsPerFrame * 100.0) / 100.0}};
+}
+
 QJsonObject eventJson(const media::LiveEvent& event)
 {
     QJsonObject line{{QStringLiteral("event"), QLatin1String(media::liveEventName(event.kind))}};
@@ -198,6 +321,10 @@ QJsonObject eventJson(const media::LiveEvent& event)
 
 int runLiveVerb(VerbContext& context)
 {
+    // Without --to the whole session goes live (ingest, channel, media, NIP-53 event).
+    if (!context.invocation.verbArguments.contains(QStringLiteral("--to"))) {
+        return runSessionLive(context);
+    }
     QString usageError;
     const std::optional<LiveArguments> arguments = parseArguments(context.invocation.verbArguments, usageError);
     if (!arguments) {
@@ -227,6 +354,7 @@ int runLiveVerb(VerbContext& context)
     media::LiveConfig config;
     const auto flushSeconds = std::chrono::duration_cast<std::chrono::seconds>(config.flushTimeout).count();
     config.encoder = preset->settings;
+    config.scene = arguments->scene;
     config.encoder.tune =
         arguments->tune == QLatin1String("none") ? media::X264Tune::none : media::X264Tune::zeroLatency;
     for (const QString& target : arguments->targets) {
@@ -266,7 +394,9 @@ int runLiveVerb(VerbContext& context)
         }
         stopWatch.stop();
         stopper.join();
-        out << QJsonDocument(statsJson(pipeline->sampleStats())).toJson(QJsonDocument::Compact) << Qt::endl;
+        QJsonObject last = statsJson(pipeline->sampleStats());
+        last.insert(QStringLiteral("scene"), sceneJson(pipeline->sampleScene()));
+        out << QJsonDocument(last).toJson(QJsonDocument::Compact) << Qt::endl;
         printStopped();
     });
     const auto finish = [&](int code) {
@@ -354,6 +484,9 @@ int runLiveVerb(VerbContext& context)
 
     gStopSignal = 0;
     gRetryNowSignal = 0;
+    gMuteSignal = 0;
+    bool microphoneMuted = arguments->scene.microphoneMuted;
+    std::signal(SIGUSR2, &onMuteSignal);
     std::signal(SIGINT, &onStopSignal);
     std::signal(SIGTERM, &onStopSignal);
     std::signal(SIGUSR1, &onRetryNowSignal);
@@ -371,6 +504,12 @@ int runLiveVerb(VerbContext& context)
                 pipeline->abortFlush();
             }
         }
+        if (gMuteSignal != 0) {
+            gMuteSignal = 0;
+            microphoneMuted = !microphoneMuted;
+            pipeline->setMicrophoneMuted(microphoneMuted);
+            err << "live: microphone " << (microphoneMuted ? "muted" : "unmuted") << Qt::endl;
+        }
         if (gRetryNowSignal != 0) {
             gRetryNowSignal = 0;
             for (int index = 0; index < static_cast<int>(arguments->targets.size()); ++index) {
@@ -383,7 +522,9 @@ int runLiveVerb(VerbContext& context)
     QTimer statsTimer;
     QObject::connect(&statsTimer, &QTimer::timeout, [&] {
         if (!stopping) {
-            out << QJsonDocument(statsJson(pipeline->sampleStats())).toJson(QJsonDocument::Compact) << Qt::endl;
+            QJsonObject line = statsJson(pipeline->sampleStats());
+            line.insert(QStringLiteral("scene"), sceneJson(pipeline->sampleScene()));
+            out << QJsonDocument(line).toJson(QJsonDocument::Compact) << Qt::endl;
         }
     });
     statsTimer.start(1000);
@@ -400,6 +541,7 @@ int runLiveVerb(VerbContext& context)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     std::signal(SIGUSR1, SIG_DFL);
+    std::signal(SIGUSR2, SIG_DFL);
     if (stopper.joinable()) {
         stopper.join();
     }

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "hoststudio/media/Compositor.hpp"
+
+#include "hoststudio/media/MediaError.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+extern "C" {
+#include <libavutil/frame.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+}
+
+namespace hoststudio::media {
+
+namespace {
+
+constexpr std::array<std::uint8_t, 3> kBlackYuv{16, 128, 128};
+
+int evenDown(int value)
+{
+    return std::max(2, value & ~1);
+}
+
+} // namespace
+
+core::Result<Layout> parseLayout(std::string_view text)
+{
+    if (text == "screen") {
+        return Layout::screen;
+    }
+    if (text == "camera") {
+        return Layout::camera;
+    }
+    if (text == "pip") {
+        return Layout::pip;
+    }
+    if (text == "side") {
+        return Layout::side;
+    }
+    if (text == "slate") {
+        return Layout::slate;
+    }
+    return core::Error{MediaErrc::invalidSettings,
+                       "unknown layout '" + std::string(text) + "': use screen, camera, pip, side or slate"};
+}
+
+const char* layoutName(Layout layout) noexcept
+{
+    switch (layout) {
+    case Layout::screen: return "screen";
+    case Layout::camera: return "camera";
+    case Layout::pip: return "pip";
+    case Layout::side: return "side";
+    case Layout::slate: return "slate";
+    }
+    return "unknown";
+}
+
+bool layoutUsesCamera(Layout layout) noexcept
+{
+    return layout == Layout::camera || layout == Layout::pip || layout == Layout::side;
+}
+
+bool layoutUsesMain(Layout layout) noexcept
+{
+    return layout == Layout::screen || layout == Layout::pip || layout == Layout::side;
+}
+
+core::Result<PipCorner> parsePipCorner(std::string_view text)
+{
+    if (text == "top-left") {
+        return PipCorner::topLeft;
+    }
+    if (text == "top-right") {
+        return PipCorner::topRight;
+    }
+    if (text == "bottom-left") {
+        return PipCorner::bottomLeft;
+    }
+    if (text == "bottom-right") {
+        return PipCorner::bottomRight;
+    }
+    return core::Error{MediaErrc::invalidSettings, "unknown picture-in-picture corner '" + std::string(text) +
+                                                       "': use top-left, top-right, bottom-left or bottom-right"};
+}
+
+std::string PipSettings::validationError() const
+{
+    if (!(size >= 0.1 && size <= 0.5)) {
+        return "the picture-in-picture size must be 0.1–0.5 (a fraction of the output width)";
+    }
+    if (!(margin >= 0.0 && margin <= 0.1)) {
+        return "the picture-in-picture margin must be 0–0.1 (a fraction of the output width)";
+    }
+    return {};
+}
+
+Rect fitInside(Size source, Rect area)
+{
+    if (source.width <= 0 || source.height <= 0) {
+        return area;
+    }
+    int width = area.width;
+    int height = area.height;
+    if (std::int64_t{source.width} * area.height >= std::int64_t{source.height} * area.width) {
+        height = static_cast<int>(std::int64_t{area.width} * source.height / source.width);
+    } else {
+        width = static_cast<int>(std::int64_t{area.height} * source.width / source.height);
+    }
+    width = std::min(evenDown(width), area.width);
+    height = std::min(evenDown(height), area.height);
+    return Rect{area.x + ((area.width - width) / 2 & ~1), area.y + ((area.height - height) / 2 & ~1), width, height};
+}
+
+std::vector<Placement> layoutPlacements(Layout layout, const PipSettings& pip, Size output, Size main, Size camera)
+{
+    const Rect full{0, 0, output.width, output.height};
+    std::vector<Placement> placements;
+    switch (layout) {
+    case Layout::screen: placements.push_back({Slot::main, fitInside(main, full)}); break;
+    case Layout::camera: placements.push_back({Slot::camera, fitInside(camera, full)}); break;
+    case Layout::pip: {
+        placements.push_back({Slot::main, fitInside(main, full)});
+        const Size shape = camera.width > 0 && camera.height > 0 ? camera : Size{16, 9};
+        const int width = evenDown(static_cast<int>(std::lround(output.width * pip.size)));
+        const int height = std::min(evenDown(static_cast<int>(std::int64_t{width} * shape.height / shape.width)),
+                                    evenDown(output.height / 2));
+        const int margin = static_cast<int>(std::lround(output.width * pip.margin)) & ~1;
+        const bool left = pip.corner == PipCorner::topLeft || pip.corner == PipCorner::bottomLeft;
+        const bool top = pip.corner == PipCorner::topLeft || pip.corner == PipCorner::topRight;
+        const Rect box{left ? margin : (output.width - margin - width) & ~1,
+                       top ? margin : (output.height - margin - height) & ~1, width, height};
+        placements.push_back({Slot::camera, fitInside(camera, box)});
+        break;
+    }
+    case Layout::side: {
+        const int half = evenDown(output.width / 2);
+        placements.push_back({Slot::main, fitInside(main, Rect{0, 0, half, output.height})});
+        placements.push_back({Slot::camera, fitInside(camera, Rect{half, 0, output.width - half, output.height})});
+        break;
+    }
+    case Layout::slate: break;
+    }
+    return placements;
+}
+
+void fillRect(AVFrame* output, Rect rect, std::array<std::uint8_t, 3> yuv)
+{
+    for (int row = 0; row < rect.height; ++row) {
+        std::memset(output->data[0] + static_cast<std::ptrdiff_t>(rect.y + row) * output->linesize[0] + rect.x, yuv[0],
+                    static_cast<std::size_t>(rect.width));
+    }
+    for (int plane = 1; plane < 3; ++plane) {
+        for (int row = 0; row < rect.height / 2; ++row) {
+            std::memset(output->data[plane] + static_cast<std::ptrdiff_t>(rect.y / 2 + row) * output->linesize[plane] +
+                            rect.x / 2,
+                        yuv[static_cast<std::size_t>(plane)], static_cast<std::size_t>(rect.width / 2));
+        }
+    }
+}
+
+void drawSlate(AVFrame* output, Rect rect)
+{
+    fillRect(output, rect, kSlateYuv);
+    const int band = std::max(2, (rect.height / 6) & ~1);
+    fillRect(output, Rect{rect.x, rect.y + ((rect.height - band) / 2 & ~1), rect.width, band}, kSlateBandYuv);
+}
+
+struct Compositor::Scaler {
+    SwsContext* context = nullptr;
+    int sourceWidth = 0;
+    int sourceHeight = 0;
+    int sourceFormat = -1;
+    int sourceColorspace = -1;
+    int sourceRange = -1;
+    int width = 0;
+    int height = 0;
+    ~Scaler() { sws_freeContext(context); }
+};
+
+Compositor::Compositor(int width, int height, Layout layout, PipSettings pip)
+    : width_(width), height_(height), layout_(layout), pip_(pip)
+{}
+
+Compositor::~Compositor() = default;
+
+void Compositor::compose(AVFrame* output, const AVFrame* main, const AVFrame* camera)
+{
+    const Rect full{0, 0, width_, height_};
+    if (layout_ == Layout::slate) {
+        drawSlate(output, full);
+        return;
+    }
+    const auto sizeOf = [](const AVFrame* picture) {
+        return picture == nullptr ? Size{} : Size{picture->width, picture->height};
+    };
+    const std::vector<Placement> placements =
+        layoutPlacements(layout_, pip_, Size{width_, height_}, sizeOf(main), sizeOf(camera));
+    if (placements.empty() || !(placements.front().rect == full)) {
+        fillRect(output, full, kBlackYuv);
+    }
+    for (const Placement& placement : placements) {
+        const AVFrame* picture = placement.slot == Slot::main ? main : camera;
+        if (picture == nullptr) {
+            drawSlate(output, placement.rect);
+        } else {
+            draw(output, picture, placement.rect, placement.slot == Slot::main ? 0 : 1);
+        }
+    }
+}
+
+void Compositor::draw(AVFrame* output, const AVFrame* picture, Rect rect, int scalerIndex)
+{
+    auto& scaler = scalers_[static_cast<std::size_t>(scalerIndex)];
+    if (!scaler) {
+        scaler = std::make_unique<Scaler>();
+    }
+    const int colorspace = picture->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_DEFAULT;
+    const int range = picture->color_range == AVCOL_RANGE_JPEG ? 1 : 0;
+    if (scaler->context == nullptr || scaler->sourceWidth != picture->width || scaler->sourceHeight != picture->height ||
+        scaler->sourceFormat != picture->format || scaler->sourceColorspace != colorspace ||
+        scaler->sourceRange != range || scaler->width != rect.width || scaler->height != rect.height) {
+        sws_freeContext(scaler->context);
+        scaler->context = sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format),
+                                         rect.width, rect.height, AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR, nullptr, nullptr,
+                                         nullptr);
+        scaler->sourceWidth = picture->width;
+        scaler->sourceHeight = picture->height;
+        scaler->sourceFormat = picture->format;
+        scaler->sourceColorspace = colorspace;
+        scaler->sourceRange = range;
+        scaler->width = rect.width;
+        scaler->height = rect.height;
+        if (scaler->context == nullptr) {
+            qCWarning(lcMedia) << "no scaler from" << av_get_pix_fmt_name(static_cast<AVPixelFormat>(picture->format))
+                               << picture->width << "x" << picture->height << ": showing the slate";
+            drawSlate(output, rect);
+            return;
+        }
+        ++scalersCreated_;
+        const bool rgbSource =
+            (av_pix_fmt_desc_get(static_cast<AVPixelFormat>(picture->format))->flags & AV_PIX_FMT_FLAG_RGB) != 0;
+        sws_setColorspaceDetails(scaler->context, sws_getCoefficients(colorspace), rgbSource ? 1 : range,
+                                 sws_getCoefficients(SWS_CS_ITU709), 0, 0, 1 << 16, 1 << 16);
+    }
+    if (scaler->context == nullptr) {
+        drawSlate(output, rect);
+        return;
+    }
+    std::uint8_t* destination[4] = {
+        output->data[0] + static_cast<std::ptrdiff_t>(rect.y) * output->linesize[0] + rect.x,
+        output->data[1] + static_cast<std::ptrdiff_t>(rect.y / 2) * output->linesize[1] + rect.x / 2,
+        output->data[2] + static_cast<std::ptrdiff_t>(rect.y / 2) * output->linesize[2] + rect.x / 2,
+        nullptr,
+    };
+    const int strides[4] = {output->linesize[0], output->linesize[1], output->linesize[2], 0};
+    sws_scale(scaler->context, picture->data, picture->linesize, 0, picture->height, destination, strides);
+}
+
+} // namespace hoststudio::media

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The X11 screen as a source, through libavdevice's x11grab: the whole screen or a region, with or
+// without the cursor, grabbed at the output frame rate on the capture thread; the encoder thread
+// takes the latest picture. A grab that fails mid-stream ends the capture (the compositor then
+// holds the last picture and shows the slate); it never stops the output.
+//
+// Threads: the capture thread (started by start(), joined by stop()/the destructor); latest() on
+// the encoder thread; the latest picture is guarded by a mutex.
+#include "FfmpegSupport.hpp"
+#include "SourceInternals.hpp"
+
+#include "hoststudio/media/MediaError.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+extern "C" {
+#include <libavdevice/avdevice.h>
+#include <libavutil/dict.h>
+}
+
+namespace hoststudio::media::detail {
+
+namespace {
+
+int interruptIfStopping(void* opaque)
+{
+    return static_cast<std::atomic<bool>*>(opaque)->load() ? 1 : 0;
+}
+
+struct InputDeleter {
+    void operator()(AVFormatContext* context) const noexcept { avformat_close_input(&context); }
+};
+using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
+
+core::Result<std::string> resolveDisplay(const std::string& requested)
+{
+    if (!requested.empty()) {
+        return requested;
+    }
+    const char* display = std::getenv("DISPLAY"); // NOLINT(concurrency-mt-unsafe)
+    if (display != nullptr && *display != '\0') {
+        return std::string(display);
+    }
+    const char* wayland = std::getenv("WAYLAND_DISPLAY"); // NOLINT(concurrency-mt-unsafe)
+    if (wayland != nullptr && *wayland != '\0') {
+        return core::Error{MediaErrc::deviceUnavailable,
+                           "screen capture: this is a Wayland session without DISPLAY, and X11 capture is unavailable "
+                           "there; run the studio under XWayland (DISPLAY set) or share a file or camera instead"};
+    }
+    return core::Error{MediaErrc::deviceUnavailable,
+                       "screen capture: no X11 display; set DISPLAY (e.g. DISPLAY=:0) or pass --display"};
+}
+
+core::Result<InputPtr> openGrab(const std::string& display, const ScreenCaptureOptions& options,
+                                std::atomic<bool>* stopping)
+{
+    avdevice_register_all();
+    const AVInputFormat* format = av_find_input_format("x11grab");
+    if (format == nullptr) {
+        return core::Error{MediaErrc::deviceUnavailable, "screen capture: this FFmpeg has no x11grab device"};
+    }
+    std::string url = display;
+    AVDictionary* settings = nullptr;
+    av_dict_set(&settings, "framerate", std::to_string(options.fps).c_str(), 0);
+    av_dict_set(&settings, "draw_mouse", options.drawCursor ? "1" : "0", 0);
+    if (options.region) {
+        const ScreenRegion& region = *options.region;
+        url += "+" + std::to_string(region.x) + "," + std::to_string(region.y);
+        av_dict_set(&settings, "video_size",
+                    (std::to_string(region.width) + "x" + std::to_string(region.height)).c_str(), 0);
+    }
+    AVFormatContext* raw = avformat_alloc_context();
+    if (raw == nullptr) {
+        av_dict_free(&settings);
+        return core::Error{MediaErrc::deviceUnavailable, "out of memory"};
+    }
+    if (stopping != nullptr) {
+        raw->interrupt_callback = AVIOInterruptCB{&interruptIfStopping, stopping};
+    }
+    clearFfmpegLogError();
+    const int result = avformat_open_input(&raw, url.c_str(), format, &settings);
+    av_dict_free(&settings);
+    if (result < 0) {
+        std::string why = lastFfmpegLogError();
+        if (why.empty()) {
+            why = ffmpegErrorText(result);
+        }
+        return core::Error{MediaErrc::deviceUnavailable, "screen capture of X11 display " + display + ": " + why};
+    }
+    return InputPtr(raw);
+}
+
+class ScreenSource final : public VideoSource {
+public:
+    ScreenSource(std::string display, InputPtr input, CodecContextPtr decoder)
+        : display_(std::move(display)), input_(std::move(input)), decoder_(std::move(decoder))
+    {}
+    ~ScreenSource() override { stop(); }
+    [[nodiscard]] std::string describe() const override { return "screen " + display_; }
+
+    void start(SteadyClock::time_point /*clockStart*/) override
+    {
+        if (!thread_.joinable() && !stopping_.load()) {
+            thread_ = std::thread([this] { run(); });
+        }
+    }
+    void stop() override
+    {
+        stopping_.store(true);
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    }
+
+    VideoSample latest(std::chrono::microseconds /*mediaTime*/) override
+    {
+        const std::lock_guard lock(mutex_);
+        return {latest_, sequence_};
+    }
+
+private:
+    void run()
+    {
+        PacketPtr packet(av_packet_alloc());
+        FramePtr frame(av_frame_alloc());
+        while (!stopping_.load()) {
+            const int result = av_read_frame(input_.get(), packet.get());
+            if (result < 0) {
+                if (!stopping_.load()) {
+                    qCWarning(lcMedia) << "screen capture ended:" << ffmpegErrorText(result).c_str();
+                }
+                return;
+            }
+            if (avcodec_send_packet(decoder_.get(), packet.get()) >= 0) {
+                while (avcodec_receive_frame(decoder_.get(), frame.get()) >= 0) {
+                    AVFrame* copy = av_frame_clone(frame.get());
+                    av_frame_unref(frame.get());
+                    if (copy != nullptr) {
+                        copy->color_range = AVCOL_RANGE_JPEG;
+                        const std::lock_guard lock(mutex_);
+                        latest_ = makeSharedFrame(copy);
+                        ++sequence_;
+                    }
+                }
+            }
+            av_packet_unref(packet.get());
+        }
+    }
+
+    std::string display_;
+    InputPtr input_;
+    CodecContextPtr decoder_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+    std::mutex mutex_;
+    std::shared_ptr<const AVFrame> latest_; // guarded by mutex_
+    std::uint64_t sequence_ = 0;            // guarded by mutex_
+};
+
+} // namespace
+
+core::Result<OpenedSource> openScreenSource(const ScreenCaptureOptions& options)
+{
+    auto display = resolveDisplay(options.display);
+    if (!display) {
+        return display.error();
+    }
+    auto input = openGrab(*display, options, nullptr);
+    if (!input) {
+        return input.error();
+    }
+    AVFormatContext* context = input->get();
+    if (context->nb_streams < 1) {
+        return core::Error{MediaErrc::deviceUnavailable, "screen capture: x11grab gave no stream"};
+    }
+    const AVCodecParameters* parameters = context->streams[0]->codecpar;
+    const AVCodec* codec = avcodec_find_decoder(parameters->codec_id);
+    CodecContextPtr decoder(codec == nullptr ? nullptr : avcodec_alloc_context3(codec));
+    if (!decoder || avcodec_parameters_to_context(decoder.get(), parameters) < 0 ||
+        avcodec_open2(decoder.get(), codec, nullptr) < 0) {
+        return core::Error{MediaErrc::deviceUnavailable, "screen capture: cannot decode x11grab's pictures"};
+    }
+    OpenedSource opened;
+    opened.video = std::make_unique<ScreenSource>(*display, std::move(*input), std::move(decoder));
+    return opened;
+}
+
+core::Result<std::pair<int, int>> probeScreen(const std::string& requested)
+{
+    auto display = resolveDisplay(requested);
+    if (!display) {
+        return display.error();
+    }
+    ScreenCaptureOptions options;
+    options.fps = 1;
+    auto input = openGrab(*display, options, nullptr);
+    if (!input) {
+        return input.error();
+    }
+    const AVCodecParameters* parameters = (*input)->streams[0]->codecpar;
+    return std::pair<int, int>{parameters->width, parameters->height};
+}
+
+} // namespace hoststudio::media::detail
