@@ -11,17 +11,30 @@ const std::vector<Verb>& verbs()
         {QStringLiteral("status"), QStringLiteral("status"),
          QStringLiteral("print the configuration the studio would use"), &runStatusVerb},
         {QStringLiteral("live"),
-         QStringLiteral("live --source testpattern --to rtmp://HOST/APP/KEY [--record FILE] [--duration S] "
-                        "[--preset NAME] [--ca-file PEM]"),
-         QStringLiteral("stream without a window, printing statistics as JSON lines"), &runLiveVerb},
+         QStringLiteral("live [--title T] [--event D] [--provider custom|cloudinary|backend] [--record FILE] "
+                        "[--duration S] | live --to rtmp://HOST/APP/KEY [--source SRC] [--layout L] …"),
+         QStringLiteral("go live without a window: the whole session (ingest, channel, media, NIP-53 event) as "
+                        "JSON lines; with --to, only the media to that URL (docs/streaming.md, docs/go-live.md)"),
+         &runLiveVerb},
+        {QStringLiteral("end"), QStringLiteral("end"),
+         QStringLiteral("end the running session, or what a crashed one left behind"), &runEndVerb},
+        {QStringLiteral("recover"), QStringLiteral("recover"),
+         QStringLiteral("end what a crashed session left behind, from its journal"), &runRecoverVerb},
         {QStringLiteral("nostr"),
          QStringLiteral("nostr keygen|pubkey|decode|encode|sign|verify|publish [ARGS...] [--key-file PATH]"),
          QStringLiteral("Nostr keys, NIP-19 entities, signed events; the secret key comes from --key-file PATH, "
-                        "else $HOSTSTUDIO_NOSTR_KEY, else ~/.config/HostStudio/nostr.key (hoststudio nostr --help)"),
+                        "else $HOSTSTUDIO_NOSTR_KEY, else ~/.config/HostStudio/nostr.key, else the secret nostr/nsec "
+                        "(hoststudio nostr --help)"),
          &runNostrVerb},
         {QStringLiteral("ingest"), QStringLiteral("ingest list|create|show|activate|idle|delete [--name N] [--id ID]"),
          QStringLiteral("Cloudinary live streams of the configured account (hoststudio ingest --help)"),
          &runIngestVerb},
+        {QStringLiteral("devices"), QStringLiteral("devices [--display :N]"),
+         QStringLiteral("list cameras, microphones and screens as JSON lines"), &runDevicesVerb},
+        {QStringLiteral("secret"), QStringLiteral("secret set|get|delete|list [NAME] [--reveal] [--backend B]"),
+         QStringLiteral("secrets in the desktop keyring or the private secrets file; values from stdin, "
+                        "printed only with --reveal (hoststudio secret --help)"),
+         &runSecretVerb},
     };
     return all;
 }

@@ -80,7 +80,7 @@ std::optional<std::chrono::seconds> waitFromHeaders(const std::vector<HttpHeader
         return std::chrono::seconds(std::max<qint64>(0, when.toSecsSinceEpoch() - nowSeconds));
     };
     if (const std::optional<std::string> retryAfter = headerValue(headers, "Retry-After")) {
-        const std::string text = *retryAfter;
+        const std::string& text = *retryAfter;
         if (!text.empty() && text.size() < 10 &&
             std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             return std::chrono::seconds(std::stoll(text));

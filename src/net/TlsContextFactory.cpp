@@ -35,7 +35,7 @@ core::Status addCaFile(SSL_CTX* context, const std::string& path)
 {
     const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
     if (!file) {
-        return caFileError(path, std::strerror(errno));
+        return caFileError(path, std::strerror(errno)); // NOLINT(concurrency-mt-unsafe): the message only
     }
     X509_STORE* store = SSL_CTX_get_cert_store(context);
     int added = 0;

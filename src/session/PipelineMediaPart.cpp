@@ -131,8 +131,12 @@ void PipelineMediaPart::start(const MediaStartRequest& request, DoneCallback don
         }
         return;
     }
-    pipeline_ = std::move(*created);
-    pipeline_->start();
+    std::shared_ptr<media::LivePipeline> pipeline = std::move(*created);
+    {
+        const std::lock_guard lock(pipelineMutex_);
+        pipeline_ = pipeline;
+    }
+    pipeline->start();
 }
 
 void PipelineMediaPart::stop(DoneCallback done)
@@ -154,8 +158,13 @@ void PipelineMediaPart::stop(DoneCallback done)
 
 void PipelineMediaPart::restartChunkStream()
 {
-    if (pipeline_) {
-        pipeline_->restartChunkStream();
+    std::shared_ptr<media::LivePipeline> pipeline;
+    {
+        const std::lock_guard lock(pipelineMutex_);
+        pipeline = pipeline_;
+    }
+    if (pipeline) {
+        pipeline->restartChunkStream();
     }
 }
 

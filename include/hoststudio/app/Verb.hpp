@@ -43,5 +43,11 @@ int runStatusVerb(VerbContext& context);
 int runLiveVerb(VerbContext&);
 int runNostrVerb(VerbContext& context);
 int runIngestVerb(VerbContext& context);
+int runDevicesVerb(VerbContext& context);
+int runSecretVerb(VerbContext& context);
+// The whole session on the Go Live controller (src/app/verbs/SessionVerbs.cpp).
+int runSessionLive(VerbContext& context);
+int runEndVerb(VerbContext& context);
+int runRecoverVerb(VerbContext& context);
 
 } // namespace hoststudio::app

@@ -9,7 +9,8 @@
 // pipeline's blocking stop (the bounded flush) on a thread of its own so that the controller's
 // thread never blocks, and abort() cuts that flush short.
 //
-// Owner and thread: the session controller's thread calls every method. The listener and the
+// Owner and thread: the session controller's thread calls every method but restartChunkStream(),
+// which any thread may call. The listener and the
 // callbacks run on the pipeline's threads (the controller posts them back). The destructor aborts
 // and joins whatever still runs.
 
@@ -57,6 +58,7 @@ private:
     media::LiveConfig base_;
     media::NetworkOutputConfig outputTemplate_;
     std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+    mutable std::mutex pipelineMutex_; // guards pipeline_: restartChunkStream() comes from the network thread
     std::shared_ptr<media::LivePipeline> pipeline_;
     std::thread stopper_;
 };

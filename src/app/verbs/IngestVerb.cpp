@@ -8,6 +8,8 @@
 // local stack's stand-in), the stand-in's test credentials. The API secret is never printed;
 // stream keys only with --show-key.
 #include "hoststudio/app/Verb.hpp"
+
+#include "../CloudinaryAccess.hpp"
 #include "hoststudio/cloud/CloudError.hpp"
 #include "hoststudio/cloud/CloudinaryClient.hpp"
 #include "hoststudio/cloud/CloudinaryCredentials.hpp"
@@ -31,9 +33,6 @@ namespace {
 using OrderedJson = nlohmann::ordered_json;
 
 // The local stand-in's built-in account (tests/peers/cloudinary-fake.mjs without arguments).
-constexpr const char* kStandInCloud = "demo";
-constexpr const char* kStandInApiKey = "123456789012345";
-constexpr const char* kStandInApiSecret = "local-fake-secret";
 
 QString ingestUsageText()
 {
@@ -109,48 +108,6 @@ std::optional<QString> parseOptions(const QStringList& arguments, const QStringL
         *slot = value;
     }
     return std::nullopt;
-}
-
-std::string environment(const char* name)
-{
-    const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before threads start
-    return value != nullptr ? std::string(value) : std::string();
-}
-
-core::Result<cloud::CloudinaryCredentials> credentialsFor(VerbContext& context, const std::string& apiBaseUrl)
-{
-    if (const std::string url = environment("CLOUDINARY_URL"); !url.empty()) {
-        return cloud::CloudinaryCredentials::fromUrl(url);
-    }
-    std::string cloudName = environment("CLOUDINARY_CLOUD_NAME");
-    std::string apiKey = environment("CLOUDINARY_API_KEY");
-    const std::string apiSecret = environment("CLOUDINARY_API_SECRET");
-    if (cloudName.empty()) {
-        cloudName = context.settings.text(core::setting::cloudinaryCloudName).toStdString();
-    }
-    if (apiKey.empty()) {
-        apiKey = context.settings.text(core::setting::cloudinaryApiKey).toStdString();
-    }
-    if (!cloudName.empty() || !apiKey.empty() || !apiSecret.empty()) {
-        auto credentials = cloud::CloudinaryCredentials::fromParts(cloudName, apiKey, apiSecret);
-        if (!credentials && apiSecret.empty()) {
-            return core::Error{credentials.error().code(),
-                               credentials.error().detail() +
-                                   " (give the API secret in CLOUDINARY_API_SECRET, or everything in CLOUDINARY_URL)"};
-        }
-        return credentials;
-    }
-    const auto base = net::Url::parse(apiBaseUrl);
-    if (base && base->isLoopback()) {
-        context.err << "hoststudio ingest: no Cloudinary credentials configured; using the local stand-in's test "
-                       "account at "
-                    << QString::fromStdString(apiBaseUrl) << Qt::endl;
-        return cloud::CloudinaryCredentials::fromParts(kStandInCloud, kStandInApiKey, kStandInApiSecret);
-    }
-    return core::Error{cloud::CloudErrc::notConfigured,
-                       "Cloudinary is not configured: set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME "
-                       "(from the Cloudinary console), or cloudinary/cloudName and cloudinary/apiKey in the settings "
-                       "with CLOUDINARY_API_SECRET"};
 }
 
 OrderedJson streamJson(const cloud::LiveStream& stream, const std::string& cloudName, bool showKey)
@@ -280,7 +237,8 @@ int runIngestVerb(VerbContext& context)
     clientSettings.apiBaseUrl = context.settings.text(core::setting::cloudinaryApiBaseUrl).toStdString();
     clientSettings.tls.extraCaFile = context.settings.text(core::setting::tlsExtraCaFile).toStdString();
     clientSettings.maxAttempts = 3;
-    auto credentials = credentialsFor(context, clientSettings.apiBaseUrl);
+    auto credentials = cloudinaryCredentialsFor(context.settings, clientSettings.apiBaseUrl, context.err,
+                                                QStringLiteral("hoststudio ingest"));
     if (!credentials) {
         return fail(context, credentials.error());
     }

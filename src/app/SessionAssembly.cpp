@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "SessionAssembly.hpp"
+
+#include "CloudinaryAccess.hpp"
+
+#include "hoststudio/app/NostrKeySource.hpp"
+#include "hoststudio/cloud/BackendClient.hpp"
+#include "hoststudio/cloud/BackendIngestProvider.hpp"
+#include "hoststudio/cloud/CloudError.hpp"
+#include "hoststudio/cloud/CloudinaryClient.hpp"
+#include "hoststudio/cloud/CloudinaryIngestProvider.hpp"
+#include "hoststudio/cloud/CloudinaryStreamMemory.hpp"
+#include "hoststudio/cloud/CustomRtmpIngestProvider.hpp"
+#include "hoststudio/cloud/FallbackIngestProvider.hpp"
+#include "hoststudio/core/Settings.hpp"
+#include "hoststudio/media/EncoderSettings.hpp"
+#include "hoststudio/net/NetworkThread.hpp"
+#include "hoststudio/net/Url.hpp"
+#include "hoststudio/nostr/RelayPool.hpp"
+#include "hoststudio/session/BackendChannelPart.hpp"
+#include "hoststudio/session/PipelineMediaPart.hpp"
+#include "hoststudio/session/QtScheduler.hpp"
+#include "hoststudio/session/RelayAnnouncer.hpp"
+#include "hoststudio/session/SessionError.hpp"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+
+#include <chrono>
+
+static void registerSessionResources()
+{
+    Q_INIT_RESOURCE(hoststudio);
+}
+
+namespace hoststudio::app {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+core::Result<media::EncoderSettings> encoderSettingsFor(const QString& presetId)
+{
+    registerSessionResources();
+    QFile file(QStringLiteral(":/hoststudio/presets/services.json"));
+    if (!file.open(QIODevice::ReadOnly)) {
+        return core::Error{session::SessionErrc::invalidRequest, "the built-in service presets are missing"};
+    }
+    const QByteArray text = file.readAll();
+    const auto presets = media::parsePresets(std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
+    if (!presets) {
+        return presets.error();
+    }
+    const auto preset = media::findPreset(*presets, presetId.toStdString());
+    if (!preset) {
+        return preset.error();
+    }
+    return preset->settings;
+}
+
+core::Error configuration(const std::string& what)
+{
+    return core::Error{session::SessionErrc::invalidRequest, what};
+}
+
+} // namespace
+
+SessionAssembly::~SessionAssembly()
+{
+    controller_.reset();
+    media_.reset();
+    channel_.reset();
+    announcer_.reset();
+    pool_.reset();
+    ingest_.reset();
+    scheduler_.reset();
+    if (network_) {
+        network_->stop();
+    }
+}
+
+std::string SessionAssembly::hostPublicKeyHex() const
+{
+    return announcer_ ? announcer_->hostPublicKeyHex() : std::string();
+}
+
+std::string SessionAssembly::providerName() const
+{
+    return ingest_ ? ingest_->name() : std::string();
+}
+
+std::optional<media::LiveStats> SessionAssembly::sampleMediaStats()
+{
+    return media_ ? media_->sampleStats() : std::nullopt;
+}
+
+core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const core::Settings& settings,
+                                                                       const SessionOptions& options, QTextStream& err)
+{
+    std::unique_ptr<SessionAssembly> assembly(new SessionAssembly());
+    const std::string extraCaFile = settings.text(core::setting::tlsExtraCaFile).toStdString();
+
+    // The host's key.
+    auto key = loadNostrKey(nostrKeySourcesFromEnvironment(options.keyFilePath));
+    if (!key) {
+        return key.error();
+    }
+    nostr::SecretKey hostKey = key->secretKey;
+    const auto hostPublic = hostKey.publicKey();
+    if (!hostPublic) {
+        return hostPublic.error();
+    }
+
+    // Relays.
+    for (const QString& relay : settings.textList(core::setting::nostrRelays)) {
+        if (!relay.trimmed().isEmpty()) {
+            assembly->relays_.push_back(relay.trimmed().toStdString());
+        }
+    }
+    if (assembly->relays_.empty()) {
+        return configuration("no Nostr relay is configured: set nostr/relays (the first is the primary)");
+    }
+
+    assembly->network_ = std::make_unique<net::NetworkThread>();
+    net::NetworkThread& network = *assembly->network_;
+    assembly->scheduler_ = std::make_unique<session::QtScheduler>(QCoreApplication::instance());
+
+    nostr::RelayPoolSettings poolSettings;
+    poolSettings.authKey = hostKey;
+    poolSettings.reconnect = settings.reconnectConfig();
+    poolSettings.webSocket.tls.extraCaFile = extraCaFile;
+    auto pool = nostr::RelayPool::create(network, assembly->relays_, std::move(poolSettings));
+    if (!pool) {
+        return pool.error();
+    }
+    assembly->pool_ = std::move(*pool);
+    assembly->announcer_ = std::make_unique<session::RelayAnnouncer>(
+        *assembly->pool_, hostKey, 10s,
+        [scheduler = assembly->scheduler_.get()] { return scheduler->nowUnixSeconds(); });
+
+    // The real-time channel (the seed backend's Socket.IO), when configured.
+    const std::string chatUrl = settings.text(core::setting::chatUrl).toStdString();
+    if (!chatUrl.empty()) {
+        chat::SocketIoSettings socketSettings = chat::SocketIoSettings::defaults();
+        socketSettings.webSocket.tls.extraCaFile = extraCaFile;
+        socketSettings.reconnect = settings.reconnectConfig();
+        assembly->channel_ = std::make_unique<session::BackendChannelPart>(network, chatUrl, std::move(socketSettings));
+    }
+
+    // The ingest.
+    const QString provider =
+        (options.provider.isEmpty() ? settings.text(core::setting::ingestProvider) : options.provider).toLower();
+    const std::string backendUrl = settings.text(core::setting::backendUrl).toStdString();
+    const auto makeBackend = [&]() -> core::Result<std::shared_ptr<cloud::IngestProvider>> {
+        if (backendUrl.empty()) {
+            return configuration("the seed backend is not configured: set backend/url (and chat/url for its channel)");
+        }
+        cloud::BackendClientSettings backendSettings;
+        backendSettings.baseUrl = backendUrl;
+        backendSettings.tls.extraCaFile = extraCaFile;
+        auto client = cloud::BackendClient::create(network, std::move(backendSettings));
+        if (!client) {
+            return client.error();
+        }
+        return std::shared_ptr<cloud::IngestProvider>(
+            std::make_shared<cloud::BackendIngestProvider>(std::shared_ptr<cloud::BackendClient>(std::move(*client)),
+                                                           cloud::BackendIngestSettings{hostPublic->toHex()}));
+    };
+    if (provider == QLatin1String("custom")) {
+        cloud::CustomRtmpSettings custom;
+        custom.serverUrl = settings.text(core::setting::ingestRtmpUrl).toStdString();
+        custom.hlsBaseUrl = settings.text(core::setting::ingestHlsBaseUrl).toStdString();
+        custom.streamKey = options.streamKey.toStdString();
+        if (custom.streamKey.empty()) {
+            const auto server = net::Url::parse(custom.serverUrl);
+            if (!server || !server->isLoopback()) {
+                return configuration("give the stream key of " + custom.serverUrl +
+                                     " with --stream-key (the local ingest accepts any key)");
+            }
+            custom.streamKey = options.eventId; // a local ingest: one key per event
+        }
+        auto created = cloud::CustomRtmpIngestProvider::create(std::move(custom));
+        if (!created) {
+            return created.error();
+        }
+        assembly->ingest_ = std::shared_ptr<cloud::IngestProvider>(std::move(*created));
+    } else if (provider == QLatin1String("cloudinary")) {
+        cloud::CloudinaryClientSettings clientSettings;
+        clientSettings.apiBaseUrl = settings.text(core::setting::cloudinaryApiBaseUrl).toStdString();
+        clientSettings.tls.extraCaFile = extraCaFile;
+        auto credentials =
+            cloudinaryCredentialsFor(settings, clientSettings.apiBaseUrl, err, QStringLiteral("hoststudio live"));
+        if (!credentials) {
+            return credentials.error();
+        }
+        auto client = cloud::CloudinaryClient::create(network, std::move(*credentials), clientSettings);
+        if (!client) {
+            return client.error();
+        }
+        const QString dataDirectory = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QDir().mkpath(dataDirectory);
+        auto memory =
+            std::make_shared<cloud::CloudinaryStreamMemory>(dataDirectory + QStringLiteral("/cloudinary-streams.json"));
+        auto cloudinary = std::make_shared<cloud::CloudinaryIngestProvider>(
+            std::shared_ptr<cloud::CloudinaryClient>(std::move(*client)), std::move(memory));
+        if (!backendUrl.empty() && assembly->channel_) {
+            auto backend = makeBackend();
+            if (!backend) {
+                return backend.error();
+            }
+            assembly->ingest_ = std::make_shared<cloud::FallbackIngestProvider>(cloudinary, *backend);
+        } else {
+            assembly->ingest_ = cloudinary;
+        }
+    } else if (provider == QLatin1String("backend")) {
+        if (!assembly->channel_) {
+            return configuration("the seed backend takes the media over its real-time channel: set chat/url");
+        }
+        auto backend = makeBackend();
+        if (!backend) {
+            return backend.error();
+        }
+        assembly->ingest_ = *backend;
+    } else {
+        return configuration("unknown ingest provider '" + provider.toStdString() +
+                             "': use custom, cloudinary or backend (ingest/provider or --provider)");
+    }
+
+    // The media.
+    const QString presetId = options.presetId.isEmpty() ? settings.text(core::setting::videoPreset) : options.presetId;
+    auto encoder = encoderSettingsFor(presetId);
+    if (!encoder) {
+        return encoder.error();
+    }
+    media::LiveConfig base;
+    base.encoder = *encoder;
+    media::NetworkOutputConfig outputTemplate;
+    outputTemplate.caFile = extraCaFile;
+    outputTemplate.reconnect = settings.reconnectConfig();
+    if (assembly->channel_) {
+        media::ChunkStreamConfig chunks;
+        chunks.onChunk = [channel = assembly->channel_.get()](std::span<const std::uint8_t> bytes, bool /*header*/) {
+            (void)channel->sendStreamData(bytes); // a chunk while the channel is down is lost; the header is resent
+        };
+        base.chunkStream = std::move(chunks);
+    }
+    assembly->media_ = std::make_unique<session::PipelineMediaPart>(std::move(base), std::move(outputTemplate));
+    if (assembly->channel_) {
+        assembly->channel_->setOnReconnected([media = assembly->media_.get()] { media->restartChunkStream(); });
+    }
+
+    if (options.useJournal) {
+        assembly->journal_ = std::make_unique<session::SessionJournal>(
+            options.journalPath.isEmpty() ? session::SessionJournal::defaultPath()
+                                          : std::filesystem::path(options.journalPath.toStdString()));
+    }
+    assembly->controller_ = std::make_unique<session::GoLiveController>(
+        session::GoLiveController::Parts{*assembly->ingest_, *assembly->media_, *assembly->announcer_,
+                                         assembly->channel_.get()},
+        *assembly->scheduler_, assembly->journal_.get());
+    return assembly;
+}
+
+} // namespace hoststudio::app

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The whole live session without a window, on the Go Live controller:
+//
+//   hoststudio live [--title T] [--summary S] [--event D] [--provider custom|cloudinary|backend]
+//                   [--stream-key K] [--record FILE.mkv] [--duration S] [--preset NAME]
+//                   [--key-file PATH] [--no-journal]
+//   hoststudio end       ends the running session (asks its process), or a crashed one's leftovers
+//   hoststudio recover   ends what a crashed session left behind, from its journal
+//
+// stdout: JSON lines — {"event":"session",…} on every change of state, step or part, {"event":"live",…}
+// with the URLs once live, {"event":"ended",…} at the end; stderr: the same in words. SIGINT/SIGTERM or
+// --duration end the session (End takes at most a few seconds). Exit status 0 when the session went
+// live and ended cleanly, 1 when Go Live failed or End left something behind, 2 on a usage error.
+#include "../SessionAssembly.hpp"
+
+#include "hoststudio/app/Verb.hpp"
+#include "hoststudio/core/Settings.hpp"
+#include "hoststudio/session/SessionError.hpp"
+
+#include <QCoreApplication>
+#include <QTimer>
+#include <QUuid>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <optional>
+#include <thread>
+
+#include <signal.h>
+#include <sys/types.h>
+
+namespace hoststudio::app {
+
+namespace {
+
+volatile std::sig_atomic_t gSessionStopSignal = 0; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+extern "C" void onSessionStopSignal(int signalNumber)
+{
+    gSessionStopSignal = signalNumber;
+}
+
+using Json = nlohmann::ordered_json;
+
+void printLine(QTextStream& out, const Json& line)
+{
+    out << QString::fromStdString(line.dump()) << Qt::endl;
+}
+
+Json partJson(const session::PartStatus& part)
+{
+    return Json{{"health", std::string(session::toString(part.health))}, {"detail", part.detail}};
+}
+
+Json snapshotJson(const session::SessionSnapshot& snapshot)
+{
+    Json line{{"event", "session"},
+              {"state", std::string(session::toString(snapshot.state))},
+              {"step", static_cast<int>(snapshot.step)},
+              {"stepText", snapshot.stepText},
+              {"degraded", snapshot.degraded},
+              {"parts",
+               {{"ingest", partJson(snapshot.ingest)},
+                {"channel", partJson(snapshot.channel)},
+                {"media", partJson(snapshot.media)},
+                {"recording", partJson(snapshot.recording)},
+                {"nostr", partJson(snapshot.nostr)}}},
+              {"viewerCount", snapshot.viewerCount}};
+    if (snapshot.error) {
+        line["error"] = snapshot.error.describe();
+    }
+    return line;
+}
+
+Json relaysJson(const std::vector<session::RelayOutcome>& relays)
+{
+    Json list = Json::array();
+    for (const session::RelayOutcome& relay : relays) {
+        list.push_back(Json{{"relay", relay.relay}, {"accepted", relay.accepted}, {"message", relay.message}});
+    }
+    return list;
+}
+
+struct LiveOptions {
+    SessionOptions session;
+    QString title;
+    QString summary;
+    QString recordPath;
+    double durationSeconds = 0.0;
+};
+
+std::optional<LiveOptions> parseLiveOptions(const QStringList& arguments, QString& error)
+{
+    LiveOptions options;
+    for (qsizetype index = 0; index < arguments.size(); ++index) {
+        const QString& name = arguments[index];
+        if (name == QLatin1String("--no-journal")) {
+            options.session.useJournal = false;
+            continue;
+        }
+        static const QStringList withValue{
+            QStringLiteral("--title"),    QStringLiteral("--summary"),    QStringLiteral("--event"),
+            QStringLiteral("--provider"), QStringLiteral("--stream-key"), QStringLiteral("--record"),
+            QStringLiteral("--duration"), QStringLiteral("--preset"),     QStringLiteral("--key-file"),
+        };
+        if (!withValue.contains(name)) {
+            error = QStringLiteral("unknown option ") + name;
+            return std::nullopt;
+        }
+        if (index + 1 >= arguments.size()) {
+            error = name + QStringLiteral(" needs a value");
+            return std::nullopt;
+        }
+        const QString value = arguments[++index];
+        if (name == QLatin1String("--title")) {
+            options.title = value;
+        } else if (name == QLatin1String("--summary")) {
+            options.summary = value;
+        } else if (name == QLatin1String("--event")) {
+            options.session.eventId = value.toStdString();
+        } else if (name == QLatin1String("--provider")) {
+            options.session.provider = value;
+        } else if (name == QLatin1String("--stream-key")) {
+            options.session.streamKey = value;
+        } else if (name == QLatin1String("--record")) {
+            options.recordPath = value;
+        } else if (name == QLatin1String("--preset")) {
+            options.session.presetId = value;
+        } else if (name == QLatin1String("--key-file")) {
+            options.session.keyFilePath = value;
+        } else if (name == QLatin1String("--duration")) {
+            bool ok = false;
+            options.durationSeconds = value.toDouble(&ok);
+            if (!ok || options.durationSeconds <= 0.0) {
+                error = QStringLiteral("invalid value for --duration: ") + value;
+                return std::nullopt;
+            }
+        }
+    }
+    if (options.session.eventId.empty()) {
+        // A new event: a stable, URL- and path-safe identifier.
+        options.session.eventId = QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
+    }
+    if (options.title.isEmpty()) {
+        options.title = QStringLiteral("Live on HostStudio");
+    }
+    return options;
+}
+
+bool processAlive(std::int64_t processId)
+{
+    return processId > 0 && (::kill(static_cast<pid_t>(processId), 0) == 0 || errno == EPERM);
+}
+
+// Runs the event loop until `done` says so; signals end the session once.
+int runSession(VerbContext& context, SessionAssembly& assembly, const std::function<void()>& begin,
+               double durationSeconds)
+{
+    session::GoLiveController& controller = assembly.controller();
+    QTextStream& out = context.out;
+    QTextStream& err = context.err;
+    int exitCode = kExitOk;
+    bool announcedLive = false;
+    std::string lastLine;
+    controller.setObserver([&](const session::SessionSnapshot& snapshot) {
+        const Json line = snapshotJson(snapshot);
+        if (const std::string text = line.dump(); text != lastLine) {
+            lastLine = text;
+            out << QString::fromStdString(text) << Qt::endl;
+        }
+        if (snapshot.state == session::SessionState::live && !announcedLive) {
+            announcedLive = true;
+            printLine(out, Json{{"event", "live"},
+                                {"provider", snapshot.provider},
+                                {"hlsPlaybackUrl", snapshot.hlsPlaybackUrl.value_or("")},
+                                {"playerPageUrl", snapshot.playerPageUrl.value_or("")},
+                                {"archiveUrl", snapshot.archiveUrl.value_or("")},
+                                {"naddr", snapshot.naddr},
+                                {"relays", relaysJson(snapshot.relays)}});
+            err << "live: " << QString::fromStdString(snapshot.hlsPlaybackUrl.value_or("(no playback URL)"))
+                << "  nostr:" << QString::fromStdString(snapshot.naddr) << Qt::endl;
+        }
+        if (snapshot.state == session::SessionState::ended || snapshot.state == session::SessionState::failed) {
+            if (snapshot.state == session::SessionState::failed || !snapshot.leftovers.empty()) {
+                exitCode = kExitFailure;
+            }
+            if (snapshot.error) {
+                err << "live: " << QString::fromStdString(snapshot.error.describe()) << Qt::endl;
+            }
+            for (const std::string& leftover : snapshot.leftovers) {
+                err << "live: left behind: " << QString::fromStdString(leftover) << Qt::endl;
+            }
+            printLine(out, Json{{"event", "ended"},
+                                {"state", std::string(session::toString(snapshot.state))},
+                                {"error", snapshot.error ? snapshot.error.describe() : std::string()},
+                                {"leftovers", snapshot.leftovers},
+                                {"relays", relaysJson(snapshot.relays)}});
+            QTimer::singleShot(0, [&exitCode] { QCoreApplication::exit(exitCode); });
+        }
+    });
+
+    gSessionStopSignal = 0;
+    std::signal(SIGINT, &onSessionStopSignal);
+    std::signal(SIGTERM, &onSessionStopSignal);
+    QTimer signalPoll;
+    bool ending = false;
+    QObject::connect(&signalPoll, &QTimer::timeout, [&] {
+        if (gSessionStopSignal != 0 && !ending) {
+            ending = true;
+            err << "live: ending" << Qt::endl;
+            controller.end();
+        }
+    });
+    signalPoll.start(50);
+    QTimer durationTimer;
+    durationTimer.setSingleShot(true);
+    QObject::connect(&durationTimer, &QTimer::timeout, [&] {
+        ending = true;
+        controller.end();
+    });
+    bool durationArmed = false;
+    QTimer liveWatch; // --duration counts from the moment the session is live
+    QObject::connect(&liveWatch, &QTimer::timeout, [&] {
+        if (!durationArmed && durationSeconds > 0.0 && controller.snapshot().state == session::SessionState::live) {
+            durationArmed = true;
+            durationTimer.start(static_cast<int>(durationSeconds * 1000.0));
+        }
+    });
+    liveWatch.start(50);
+
+    QTimer::singleShot(0, begin);
+    const int code = QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    controller.setObserver({});
+    return code;
+}
+
+int failWith(VerbContext& context, const QString& command, const core::Error& error)
+{
+    context.err << command << ": " << QString::fromStdString(error.describe()) << Qt::endl;
+    printLine(context.out, Json{{"event", "error"}, {"error", error.describe()}});
+    return kExitFailure;
+}
+
+std::optional<session::JournalRecord> readJournal(VerbContext& context, const QString& command, int& exitCode)
+{
+    const session::SessionJournal journal(session::SessionJournal::defaultPath());
+    auto record = journal.read();
+    if (!record) {
+        exitCode = failWith(context, command, record.error());
+        return std::nullopt;
+    }
+    exitCode = kExitOk;
+    return *record;
+}
+
+} // namespace
+
+int runSessionLive(VerbContext& context)
+{
+    QString usageError;
+    const auto options = parseLiveOptions(context.invocation.verbArguments, usageError);
+    if (!options) {
+        context.err << "live: " << usageError << Qt::endl;
+        return kExitUsage;
+    }
+    if (options->session.useJournal) {
+        int exitCode = kExitOk;
+        const auto previous = readJournal(context, QStringLiteral("live"), exitCode);
+        if (exitCode != kExitOk) {
+            return exitCode;
+        }
+        if (previous) {
+            const bool running = previous->processId && processAlive(*previous->processId);
+            return failWith(context, QStringLiteral("live"),
+                            core::Error{session::SessionErrc::alreadyLive,
+                                        running ? "a session is running in process " +
+                                                      std::to_string(*previous->processId) +
+                                                      ": end it first with `hoststudio end`"
+                                                : "a previous session of event " + previous->eventId +
+                                                      " did not end cleanly: run `hoststudio recover` first"});
+        }
+    }
+    auto assembly = SessionAssembly::create(context.settings, options->session, context.err);
+    if (!assembly) {
+        return failWith(context, QStringLiteral("live"), assembly.error());
+    }
+    session::GoLiveRequest request;
+    request.activity.identifier = options->session.eventId;
+    request.activity.title = options->title.toStdString();
+    request.activity.summary = options->summary.toStdString();
+    request.activity.relays = (*assembly)->relays();
+    if (!options->recordPath.isEmpty()) {
+        request.recordingPath = options->recordPath.toStdString();
+    }
+    SessionAssembly& parts = **assembly;
+    int startExit = kExitOk;
+    const int code = runSession(
+        context, parts,
+        [&] {
+            if (const core::Status started = parts.controller().goLive(request); !started) {
+                startExit = failWith(context, QStringLiteral("live"), started.error());
+                QCoreApplication::exit(startExit);
+            }
+        },
+        options->durationSeconds);
+    return startExit != kExitOk ? startExit : code;
+}
+
+int runRecoverVerb(VerbContext& context)
+{
+    int exitCode = kExitOk;
+    const auto record = readJournal(context, QStringLiteral("recover"), exitCode);
+    if (exitCode != kExitOk) {
+        return exitCode;
+    }
+    if (!record) {
+        context.err << "recover: no session journal: nothing to recover" << Qt::endl;
+        printLine(context.out, Json{{"event", "ended"}, {"state", "idle"}, {"leftovers", Json::array()}});
+        return kExitOk;
+    }
+    if (record->processId && processAlive(*record->processId) && *record->processId != ::getpid()) {
+        return failWith(context, QStringLiteral("recover"),
+                        core::Error{session::SessionErrc::alreadyLive, "the session is still running in process " +
+                                                                           std::to_string(*record->processId) +
+                                                                           ": end it with `hoststudio end`"});
+    }
+    SessionOptions options;
+    options.eventId = record->eventId;
+    options.provider = QString::fromStdString(record->provider.empty() ? std::string("custom") : record->provider);
+    options.streamKey = QString::fromStdString(record->eventId); // stopping needs the id, never the key
+    auto assembly = SessionAssembly::create(context.settings, options, context.err);
+    if (!assembly) {
+        return failWith(context, QStringLiteral("recover"), assembly.error());
+    }
+    SessionAssembly& parts = **assembly;
+    context.err << "recover: ending the session of event " << QString::fromStdString(record->eventId) << Qt::endl;
+    int startExit = kExitOk;
+    const int code = runSession(
+        context, parts,
+        [&] {
+            if (const core::Status recovering = parts.controller().recover(*record); !recovering) {
+                startExit = failWith(context, QStringLiteral("recover"), recovering.error());
+                QCoreApplication::exit(startExit);
+            }
+        },
+        0.0);
+    return startExit != kExitOk ? startExit : code;
+}
+
+int runEndVerb(VerbContext& context)
+{
+    int exitCode = kExitOk;
+    const auto record = readJournal(context, QStringLiteral("end"), exitCode);
+    if (exitCode != kExitOk) {
+        return exitCode;
+    }
+    if (!record) {
+        context.err << "end: no session is running" << Qt::endl;
+        printLine(context.out, Json{{"event", "ended"}, {"state", "idle"}, {"leftovers", Json::array()}});
+        return kExitOk;
+    }
+    if (record->processId && processAlive(*record->processId)) {
+        const auto processId = static_cast<pid_t>(*record->processId);
+        context.err << "end: asking process " << processId << " to end its session" << Qt::endl;
+        ::kill(processId, SIGTERM);
+        // End takes at most a few seconds; give it twice that.
+        for (int waited = 0; waited < 200 && processAlive(*record->processId); ++waited) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        if (processAlive(*record->processId)) {
+            return failWith(context, QStringLiteral("end"),
+                            core::Error{session::SessionErrc::stepTimedOut,
+                                        "process " + std::to_string(processId) +
+                                            " did not end within 20 s: stop it, then run `hoststudio recover`"});
+        }
+        const session::SessionJournal journal(session::SessionJournal::defaultPath());
+        const auto after = journal.read();
+        if (after && !after->has_value()) {
+            printLine(context.out, Json{{"event", "ended"}, {"state", "ended"}, {"leftovers", Json::array()}});
+            return kExitOk;
+        }
+    }
+    return runRecoverVerb(context);
+}
+
+} // namespace hoststudio::app
