@@ -28,6 +28,15 @@ if(HOSTSTUDIO_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(HOSTSTUDIO_THREAD_SANITIZER)
+  if(HOSTSTUDIO_SANITIZE)
+    message(FATAL_ERROR "ThreadSanitizer and AddressSanitizer cannot be combined: use the 'tsan' or the 'asan' preset")
+  endif()
+  # GCC warns that TSan does not model atomic_thread_fence (used by Boost.Asio); it stays a warning only.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer $<$<CXX_COMPILER_ID:GNU>:-Wno-tsan>)
+  add_link_options(-fsanitize=thread)
+endif()
+
 function(hoststudio_add_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   set(target hoststudio_${name})

@@ -52,8 +52,8 @@ bool parseCount(const char* text, std::size_t& count)
 nostr::EventTemplate benchTemplate(std::size_t index, std::int64_t createdAt)
 {
     // The same shape as bench/nostr/nostr_tools_bench.mjs signs.
-    return nostr::EventTemplate{createdAt, nostr::eventKinds::textNote, {{"t", "bench"}},
-                                "benchmark event number " + std::to_string(index)};
+    return nostr::EventTemplate{
+        createdAt, nostr::eventKinds::textNote, {{"t", "bench"}}, "benchmark event number " + std::to_string(index)};
 }
 
 std::int64_t nowSeconds()
@@ -82,7 +82,9 @@ int runSign(std::size_t count)
         signedCount += event->sig.size() == 128 ? 1U : 0U;
     }
     const double seconds = secondsSince(start);
-    std::cout << nlohmann::json{{"what", "sign"}, {"events", signedCount}, {"seconds", seconds},
+    std::cout << nlohmann::json{{"what", "sign"},
+                                {"events", signedCount},
+                                {"seconds", seconds},
                                 {"eventsPerSecond", static_cast<double>(signedCount) / seconds}}
                      .dump()
               << std::endl;
@@ -108,7 +110,9 @@ int runVerify(std::size_t count)
         std::cerr << "verify: only " << valid << " of " << count << " events verified\n";
         return 1;
     }
-    std::cout << nlohmann::json{{"what", "verify"}, {"events", valid}, {"seconds", seconds},
+    std::cout << nlohmann::json{{"what", "verify"},
+                                {"events", valid},
+                                {"seconds", seconds},
                                 {"eventsPerSecond", static_cast<double>(valid) / seconds}}
                      .dump()
               << std::endl;
@@ -123,8 +127,8 @@ double median(std::vector<double> values)
 
 // Publishes `rounds` fresh events through a pool of `urls`; the wall time of each publish (ms),
 // or an empty vector after printing why when a relay did not accept one.
-std::vector<double> publishRounds(net::NetworkThread& network, const std::vector<std::string>& urls,
-                                  std::size_t rounds, const nostr::SecretKey& key, std::size_t& serial)
+std::vector<double> publishRounds(net::NetworkThread& network, const std::vector<std::string>& urls, std::size_t rounds,
+                                  const nostr::SecretKey& key, std::size_t& serial)
 {
     auto pool = nostr::RelayPool::create(network, urls);
     if (!pool) {
@@ -136,9 +140,8 @@ std::vector<double> publishRounds(net::NetworkThread& network, const std::vector
         return {};
     }
     // One warm-up publish: the connections and the NIP-11 documents are settled before timing.
-    std::vector<nostr::PublishOutcome> outcomes =
-        pool.value()->publishAndWait(nostr::sign(benchTemplate(serial++, nowSeconds()), key).value(),
-                                     std::chrono::seconds(10));
+    std::vector<nostr::PublishOutcome> outcomes = pool.value()->publishAndWait(
+        nostr::sign(benchTemplate(serial++, nowSeconds()), key).value(), std::chrono::seconds(10));
     std::vector<double> times;
     for (std::size_t round = 0; round < rounds; ++round) {
         const nostr::Event event = nostr::sign(benchTemplate(serial++, nowSeconds()), key).value();

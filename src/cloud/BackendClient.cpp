@@ -29,8 +29,7 @@ std::string normalisedBase(std::string url)
 
 std::int64_t systemNowMs()
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -210,7 +209,8 @@ core::Result<std::unique_ptr<BackendClient>> BackendClient::create(net::NetworkT
     return std::unique_ptr<BackendClient>(new BackendClient(std::move(state)));
 }
 
-BackendClient::BackendClient(std::shared_ptr<State> state) : state_(std::move(state)) {}
+BackendClient::BackendClient(std::shared_ptr<State> state) : state_(std::move(state))
+{}
 
 BackendClient::~BackendClient() = default;
 
@@ -238,8 +238,8 @@ void BackendClient::playback(const std::string& streamId, Callback<BackendPlayba
 
 void BackendClient::status(const std::string& streamId, Callback<BackendStreamStatus> done)
 {
-    state_->send<BackendStreamStatus>(state_->prepareGet(streamId, "status", "status of stream"),
-                                      &parseBackendStatus, std::move(done));
+    state_->send<BackendStreamStatus>(state_->prepareGet(streamId, "status", "status of stream"), &parseBackendStatus,
+                                      std::move(done));
 }
 
 void BackendClient::active(Callback<BackendActiveList> done)

@@ -11,8 +11,7 @@ BackendIngestProvider::BackendIngestProvider(std::shared_ptr<BackendClient> clie
     : client_(std::move(client)), settings_(std::move(settings))
 {}
 
-core::Result<IngestEndpoint> BackendIngestProvider::endpointFor(const std::string& baseUrl,
-                                                                const std::string& eventId,
+core::Result<IngestEndpoint> BackendIngestProvider::endpointFor(const std::string& baseUrl, const std::string& eventId,
                                                                 const std::optional<BackendPlayback>& playback)
 {
     core::Result<std::string> manifestPath = backendStreamPath(eventId, "stream.m3u8");

@@ -272,8 +272,7 @@ core::Error backendTransportError(const core::Error& netError, std::string_view 
     }
     if (code == net::NetErrc::resolveFailed || code == net::NetErrc::connectFailed) {
         return core::Error{CloudErrc::unreachable, what + "no backend answers at " + where + " (" + netError.detail() +
-                                                       "): start the backend at " + where +
-                                                       " or pick another ingest"};
+                                                       "): start the backend at " + where + " or pick another ingest"};
     }
     if (code == net::NetErrc::timedOut) {
         return core::Error{CloudErrc::timedOut, what + "the backend at " + where + " did not answer in time (" +
@@ -282,8 +281,8 @@ core::Error backendTransportError(const core::Error& netError, std::string_view 
     }
     if (code == net::NetErrc::connectionClosed) {
         return core::Error{CloudErrc::unreachable, what + "the backend at " + where +
-                                                       " closed the connection before answering (" +
-                                                       netError.detail() + "): check its log, or pick another ingest"};
+                                                       " closed the connection before answering (" + netError.detail() +
+                                                       "): check its log, or pick another ingest"};
     }
     if (code == net::NetErrc::protocolError || code == net::NetErrc::messageTooLarge) {
         return core::Error{CloudErrc::invalidResponse, what + "what answers at " + where +

@@ -220,13 +220,14 @@ void Compositor::draw(AVFrame* output, const AVFrame* picture, Rect rect, int sc
     }
     const int colorspace = picture->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_DEFAULT;
     const int range = picture->color_range == AVCOL_RANGE_JPEG ? 1 : 0;
-    if (scaler->context == nullptr || scaler->sourceWidth != picture->width || scaler->sourceHeight != picture->height ||
-        scaler->sourceFormat != picture->format || scaler->sourceColorspace != colorspace ||
-        scaler->sourceRange != range || scaler->width != rect.width || scaler->height != rect.height) {
+    if (scaler->context == nullptr || scaler->sourceWidth != picture->width ||
+        scaler->sourceHeight != picture->height || scaler->sourceFormat != picture->format ||
+        scaler->sourceColorspace != colorspace || scaler->sourceRange != range || scaler->width != rect.width ||
+        scaler->height != rect.height) {
         sws_freeContext(scaler->context);
-        scaler->context = sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format),
-                                         rect.width, rect.height, AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR, nullptr, nullptr,
-                                         nullptr);
+        scaler->context =
+            sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), rect.width,
+                           rect.height, AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR, nullptr, nullptr, nullptr);
         scaler->sourceWidth = picture->width;
         scaler->sourceHeight = picture->height;
         scaler->sourceFormat = picture->format;

@@ -120,7 +120,8 @@ struct FileState {
                     receive(audioDecoder.get(), audioStream, frame.get(), loopOffset, passEnd, left, right);
                 }
                 if (result != averrorEof()) {
-                    qCWarning(lcMedia) << "file source" << path.c_str() << "read failed:" << ffmpegErrorText(result).c_str();
+                    qCWarning(lcMedia) << "file source" << path.c_str()
+                                       << "read failed:" << ffmpegErrorText(result).c_str();
                 }
                 if (!loop || passEnd <= std::chrono::microseconds(0) || stopping.load()) {
                     break;
@@ -163,7 +164,8 @@ struct FileState {
                 std::int64_t duration = frame->pkt_duration > 0 ? frame->pkt_duration : 0;
                 std::chrono::microseconds length(av_rescale_q(duration, stream->time_base, AVRational{1, 1000000}));
                 if (length.count() <= 0) {
-                    const AVRational rate = av_guess_frame_rate(input, const_cast<AVStream*>(stream), nullptr); // NOLINT
+                    const AVRational rate =
+                        av_guess_frame_rate(input, const_cast<AVStream*>(stream), nullptr); // NOLINT
                     length = std::chrono::microseconds(rate.num > 0 ? 1000000LL * rate.den / rate.num : 33333);
                 }
                 passEnd = std::max(passEnd, inFile + length);
@@ -188,11 +190,11 @@ struct FileState {
                 if (capacity > 0) {
                     left.resize(static_cast<std::size_t>(capacity));
                     right.resize(static_cast<std::size_t>(capacity));
-                    std::uint8_t* planes[2] = {reinterpret_cast<std::uint8_t*>(left.data()),  // NOLINT
+                    std::uint8_t* planes[2] = {reinterpret_cast<std::uint8_t*>(left.data()),   // NOLINT
                                                reinterpret_cast<std::uint8_t*>(right.data())}; // NOLINT
-                    const int converted =
-                        swr_convert(resampler, planes, capacity, const_cast<const std::uint8_t**>(frame->extended_data), // NOLINT
-                                    frame->nb_samples);
+                    const int converted = swr_convert(resampler, planes, capacity,
+                                                      const_cast<const std::uint8_t**>(frame->extended_data), // NOLINT
+                                                      frame->nb_samples);
                     if (converted > 0) {
                         audio.writeAt(at.count() * kMixSampleRate / 1000000, left.data(), right.data(), converted);
                     }
@@ -253,7 +255,8 @@ core::Result<CodecContextPtr> openDecoder(AVFormatContext* input, int stream)
     const AVCodec* codec = avcodec_find_decoder(input->streams[stream]->codecpar->codec_id);
     if (codec == nullptr) {
         return core::Error{MediaErrc::unsupportedSource,
-                           std::string("no decoder for ") + avcodec_get_name(input->streams[stream]->codecpar->codec_id)};
+                           std::string("no decoder for ") +
+                               avcodec_get_name(input->streams[stream]->codecpar->codec_id)};
     }
     CodecContextPtr decoder(avcodec_alloc_context3(codec));
     if (!decoder || avcodec_parameters_to_context(decoder.get(), input->streams[stream]->codecpar) < 0) {
@@ -277,9 +280,9 @@ core::Result<OpenedSource> openFileSource(const std::string& path, const FileSou
     clearFfmpegLogError();
     int result = avformat_open_input(&state->input, path.c_str(), nullptr, nullptr);
     if (result < 0) {
-        return core::Error{MediaErrc::unsupportedSource,
-                           "cannot open media file " + path + ": " + ffmpegErrorText(result) +
-                               " (check the path; any file FFmpeg plays will do)"};
+        return core::Error{MediaErrc::unsupportedSource, "cannot open media file " + path + ": " +
+                                                             ffmpegErrorText(result) +
+                                                             " (check the path; any file FFmpeg plays will do)"};
     }
     state->input->interrupt_callback = AVIOInterruptCB{&interruptIfStopping, &state->stopping};
     result = avformat_find_stream_info(state->input, nullptr);

@@ -7,8 +7,8 @@
 #include "Recorder.hpp"
 
 #include "hoststudio/media/MediaError.hpp"
-#include "hoststudio/media/StreamTarget.hpp"
 #include "hoststudio/media/Sources.hpp"
+#include "hoststudio/media/StreamTarget.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -651,9 +651,8 @@ private:
                 return;
             }
         }
-        const AVFrame* main = layoutUsesMain(layout)
-                                  ? pictureOf(scene_->main.video.get(), mainWatch, mainState_, heldMain_)
-                                  : nullptr;
+        const AVFrame* main =
+            layoutUsesMain(layout) ? pictureOf(scene_->main.video.get(), mainWatch, mainState_, heldMain_) : nullptr;
         const AVFrame* camera = layoutUsesCamera(layout)
                                     ? pictureOf(scene_->camera.video.get(), cameraWatch, cameraState_, heldCamera_)
                                     : nullptr;
@@ -668,8 +667,8 @@ private:
     std::shared_ptr<const AVFrame> heldMain_;   // encoder thread
     std::shared_ptr<const AVFrame> heldCamera_; // encoder thread
     std::atomic<std::int64_t> composeNanoseconds_{0};
-    std::int64_t previousComposeNs_ = 0;        // owner thread (sampleScene)
-    std::uint64_t previousComposeFrames_ = 0;   // owner thread (sampleScene)
+    std::int64_t previousComposeNs_ = 0;      // owner thread (sampleScene)
+    std::uint64_t previousComposeFrames_ = 0; // owner thread (sampleScene)
     std::vector<std::unique_ptr<detail::NetworkOutput>> outputs_;
     std::unique_ptr<detail::Recorder> recorder_;
     std::unique_ptr<detail::ChunkStreamOutput> chunkStream_;

@@ -38,9 +38,9 @@ bool hasProtocol(std::string_view wanted)
 std::vector<LibraryVersion> ffmpegLibraryVersions()
 {
     return {
-        {"libavcodec", versionText(avcodec_version())},   {"libavformat", versionText(avformat_version())},
-        {"libavutil", versionText(avutil_version())},     {"libavdevice", versionText(avdevice_version())},
-        {"libswscale", versionText(swscale_version())},   {"libswresample", versionText(swresample_version())},
+        {"libavcodec", versionText(avcodec_version())}, {"libavformat", versionText(avformat_version())},
+        {"libavutil", versionText(avutil_version())},   {"libavdevice", versionText(avdevice_version())},
+        {"libswscale", versionText(swscale_version())}, {"libswresample", versionText(swresample_version())},
     };
 }
 

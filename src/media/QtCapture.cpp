@@ -146,8 +146,8 @@ public:
             started = true;
             QObject::connect(source_, &QAudioSource::stateChanged, thread_.context(), [this](QAudio::State state) {
                 if (state == QAudio::StoppedState && source_ != nullptr && source_->error() != QAudio::NoError) {
-                    qCWarning(lcMedia) << "microphone" << name_.c_str()
-                                       << "stopped delivering (error" << source_->error() << "): its track is silent";
+                    qCWarning(lcMedia) << "microphone" << name_.c_str() << "stopped delivering (error"
+                                       << source_->error() << "): its track is silent";
                 }
             });
         });
@@ -173,9 +173,9 @@ private:
         const int capacity = swr_get_out_samples(resampler_, frames);
         left_.resize(static_cast<std::size_t>(std::max(capacity, 1)));
         right_.resize(left_.size());
-        std::uint8_t* planes[2] = {reinterpret_cast<std::uint8_t*>(left_.data()),  // NOLINT
+        std::uint8_t* planes[2] = {reinterpret_cast<std::uint8_t*>(left_.data()),   // NOLINT
                                    reinterpret_cast<std::uint8_t*>(right_.data())}; // NOLINT
-        const auto* data = reinterpret_cast<const std::uint8_t*>(bytes); // NOLINT
+        const auto* data = reinterpret_cast<const std::uint8_t*>(bytes);            // NOLINT
         const int converted = swr_convert(resampler_, planes, capacity, &data, frames);
         if (converted > 0) {
             timeline_.append(left_.data(), right_.data(), converted);
@@ -204,9 +204,9 @@ public:
     {
         bool active = false;
         thread_.runBlocking([this, &active] {
-            camera_ = new QCamera(device_);             // NOLINT(cppcoreguidelines-owning-memory)
-            session_ = new QMediaCaptureSession();      // NOLINT(cppcoreguidelines-owning-memory)
-            sink_ = new QVideoSink();                   // NOLINT(cppcoreguidelines-owning-memory)
+            camera_ = new QCamera(device_);        // NOLINT(cppcoreguidelines-owning-memory)
+            session_ = new QMediaCaptureSession(); // NOLINT(cppcoreguidelines-owning-memory)
+            sink_ = new QVideoSink();              // NOLINT(cppcoreguidelines-owning-memory)
             session_->setCamera(camera_);
             session_->setVideoSink(sink_);
             QObject::connect(sink_, &QVideoSink::videoFrameChanged, thread_.context(),
@@ -272,9 +272,9 @@ private:
 
     QCameraDevice device_;
     DeviceThread thread_;
-    QCamera* camera_ = nullptr;                // device thread
-    QMediaCaptureSession* session_ = nullptr;  // device thread
-    QVideoSink* sink_ = nullptr;               // device thread
+    QCamera* camera_ = nullptr;               // device thread
+    QMediaCaptureSession* session_ = nullptr; // device thread
+    QVideoSink* sink_ = nullptr;              // device thread
     bool stopped_ = false;
     std::mutex mutex_;
     std::shared_ptr<const AVFrame> latest_; // guarded by mutex_

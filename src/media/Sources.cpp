@@ -218,8 +218,8 @@ core::Result<ScreenRegion> ScreenRegion::parse(std::string_view text)
 {
     ScreenRegion region;
     const auto bad = [&text] {
-        return core::Error{MediaErrc::invalidSettings,
-                           "invalid screen region '" + std::string(text) + "': use WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0"};
+        return core::Error{MediaErrc::invalidSettings, "invalid screen region '" + std::string(text) +
+                                                           "': use WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0"};
     };
     const char* cursor = text.data();
     const char* end = text.data() + text.size();

@@ -86,8 +86,8 @@ void TestPattern::render(Yuv420Picture picture, std::uint32_t frameCounter, std:
 }
 
 TestTone::TestTone(int sampleRate, int channels, double frequencyHz, float amplitude)
-    : channels_(channels),
-      phaseStep_(2.0 * std::numbers::pi * frequencyHz / static_cast<double>(sampleRate)), amplitude_(amplitude)
+    : channels_(channels), phaseStep_(2.0 * std::numbers::pi * frequencyHz / static_cast<double>(sampleRate)),
+      amplitude_(amplitude)
 {}
 
 void TestTone::fill(float* const* channelPlanes, int sampleCount)

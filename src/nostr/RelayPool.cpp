@@ -606,10 +606,9 @@ public:
         if (refusal) {
             subscription.refused.insert(index);
             if (subscription.handlers.onClosed) {
-                deferred.emplace_back([handler = subscription.handlers.onClosed, url = relay.url,
-                                       reason = Reason{ReasonPrefix::none, "not sent: " + *refusal}] {
-                    handler(url, reason);
-                });
+                deferred.emplace_back(
+                    [handler = subscription.handlers.onClosed, url = relay.url,
+                     reason = Reason{ReasonPrefix::none, "not sent: " + *refusal}] { handler(url, reason); });
             }
             markEose(subscription, relay.url, deferred);
             return;

@@ -50,8 +50,8 @@ public:
 
     // The endpoint of event `eventId` on the backend at `baseUrl` (http(s)://…, no trailing
     // slash), with the URLs of a playback answer when there is one.
-    [[nodiscard]] static core::Result<IngestEndpoint> endpointFor(const std::string& baseUrl, const std::string& eventId,
-                                                                  const std::optional<BackendPlayback>& playback);
+    [[nodiscard]] static core::Result<IngestEndpoint>
+    endpointFor(const std::string& baseUrl, const std::string& eventId, const std::optional<BackendPlayback>& playback);
     [[nodiscard]] static IngestStatus statusOf(const BackendStreamStatus& status);
 
 private:

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-// Media out: the scene (sources composed by layout, audio mixed) encoded once (libx264 + AAC-LC) and the same packets fed to every
-// network output (RTMP/RTMPS over libavformat FLV) and to an optional crash-safe local recording
+// Media out: the scene (sources composed by layout, audio mixed) encoded once (libx264 + AAC-LC) and the same packets
+// fed to every network output (RTMP/RTMPS over libavformat FLV) and to an optional crash-safe local recording
 // (Matroska, a cluster at least every second, flushed to disk as written).
 //
 // Threads (all owned by the pipeline, joined by stop()):

@@ -22,10 +22,10 @@ public:
 
     [[nodiscard]] const std::string& scheme() const noexcept { return scheme_; } // lower case
     [[nodiscard]] const std::string& host() const noexcept { return host_; }     // without brackets
-    [[nodiscard]] std::uint16_t port() const noexcept { return port_; }           // explicit or the scheme's
+    [[nodiscard]] std::uint16_t port() const noexcept { return port_; }          // explicit or the scheme's
     [[nodiscard]] bool hasExplicitPort() const noexcept { return explicitPort_; }
-    [[nodiscard]] const std::string& path() const noexcept { return path_; }     // "/" when empty
-    [[nodiscard]] const std::string& query() const noexcept { return query_; }   // without '?'
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }   // "/" when empty
+    [[nodiscard]] const std::string& query() const noexcept { return query_; } // without '?'
     [[nodiscard]] const std::string& userInfo() const noexcept { return userInfo_; }
     [[nodiscard]] bool isSecure() const noexcept; // https, wss, rtmps
     [[nodiscard]] bool isLoopback() const noexcept;

@@ -87,19 +87,19 @@ struct RelayStatus {
     RelayConnectionState state = RelayConnectionState::connecting;
     core::Error lastError; // why it failed or dropped last; no error when it never did
     bool authenticated = false;
-    int reconnects = 0; // successful reconnects after drops
+    int reconnects = 0;                          // successful reconnects after drops
     std::optional<RelayInformation> information; // its NIP-11 document, once read
-    core::Error informationError;                 // why it could not be read (no document, HTTP error…)
-    std::size_t openSubscriptions = 0;            // REQs open on the current connection
-    std::size_t waitingSubscriptions = 0;         // held back by max_subscriptions
+    core::Error informationError;                // why it could not be read (no document, HTTP error…)
+    std::size_t openSubscriptions = 0;           // REQs open on the current connection
+    std::size_t waitingSubscriptions = 0;        // held back by max_subscriptions
 };
 
 struct RelayPoolSettings {
     net::WebSocketSettings webSocket = net::WebSocketSettings::defaults();
     core::ReconnectConfig reconnect = core::ReconnectConfig::defaults();
-    std::optional<SecretKey> authKey;           // answers NIP-42 challenges when set
-    std::size_t deduplicationCapacity = 100000; // event ids remembered per subscription
-    bool fetchRelayInformation = true;          // NIP-11 document and limits (see above)
+    std::optional<SecretKey> authKey;                        // answers NIP-42 challenges when set
+    std::size_t deduplicationCapacity = 100000;              // event ids remembered per subscription
+    bool fetchRelayInformation = true;                       // NIP-11 document and limits (see above)
     std::chrono::milliseconds relayInformationTimeout{5000}; // the GET of the document
     std::chrono::milliseconds relayInformationWait{1500};    // frames wait at most this for it
 };

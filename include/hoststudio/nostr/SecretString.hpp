@@ -44,10 +44,7 @@ public:
     // Wipes and empties now.
     void clear() noexcept;
 
-    friend bool operator==(const SecretString& left, std::string_view right) noexcept
-    {
-        return left.view() == right;
-    }
+    friend bool operator==(const SecretString& left, std::string_view right) noexcept { return left.view() == right; }
 
     // Called with every buffer right after it was wiped and right before it is freed (tests check
     // that it holds zeros only). nullptr: none (the default).

@@ -105,14 +105,14 @@ std::optional<double> parseNumber(const QString& value, double low, double high)
 std::optional<LiveArguments> parseArguments(const QStringList& arguments, QString& error)
 {
     static const QStringList known{
-        QStringLiteral("--source"),   QStringLiteral("--to"),
-        QStringLiteral("--record"),   QStringLiteral("--preset"),
-        QStringLiteral("--ca-file"),  QStringLiteral("--tune"),
-        QStringLiteral("--duration"), QStringLiteral("--send-buffer-kb"),
-        QStringLiteral("--camera"),   QStringLiteral("--layout"),
-        QStringLiteral("--pip-corner"), QStringLiteral("--pip-size"),
-        QStringLiteral("--mic"),      QStringLiteral("--mic-gain"),
-        QStringLiteral("--media-gain"), QStringLiteral("--display"),
+        QStringLiteral("--source"),        QStringLiteral("--to"),
+        QStringLiteral("--record"),        QStringLiteral("--preset"),
+        QStringLiteral("--ca-file"),       QStringLiteral("--tune"),
+        QStringLiteral("--duration"),      QStringLiteral("--send-buffer-kb"),
+        QStringLiteral("--camera"),        QStringLiteral("--layout"),
+        QStringLiteral("--pip-corner"),    QStringLiteral("--pip-size"),
+        QStringLiteral("--mic"),           QStringLiteral("--mic-gain"),
+        QStringLiteral("--media-gain"),    QStringLiteral("--display"),
         QStringLiteral("--screen-region"), QStringLiteral("--cursor"),
     };
     LiveArguments parsed;
@@ -428,54 +428,54 @@ int runLiveVerb(VerbContext& context)
     QPointer<QCoreApplication> receiver(application);
     // Events posted while this function runs; the ones still queued when it returns are ignored.
     const auto alive = std::make_shared<bool>(true);
-    auto created = media::LivePipeline::create(
-        std::move(config), [receiver, alive, &out, &err, &finish, &exitCode, &outputRunning, &recordingRunning,
-                            &anythingRunning](const media::LiveEvent& event) {
-            if (!receiver) {
-                return;
-            }
-            QMetaObject::invokeMethod(
-                receiver.data(),
-                [event, alive, &out, &err, &finish, &exitCode, &outputRunning, &recordingRunning, &anythingRunning] {
-                    if (!*alive || event.kind == media::LiveEventKind::stopped) {
-                        return; // printed by finish(), with the exit code
+    auto created = media::LivePipeline::create(std::move(config), [receiver, alive, &out, &err, &finish, &exitCode,
+                                                                   &outputRunning, &recordingRunning,
+                                                                   &anythingRunning](const media::LiveEvent& event) {
+        if (!receiver) {
+            return;
+        }
+        QMetaObject::invokeMethod(
+            receiver.data(),
+            [event, alive, &out, &err, &finish, &exitCode, &outputRunning, &recordingRunning, &anythingRunning] {
+                if (!*alive || event.kind == media::LiveEventKind::stopped) {
+                    return; // printed by finish(), with the exit code
+                }
+                out << QJsonDocument(eventJson(event)).toJson(QJsonDocument::Compact) << Qt::endl;
+                switch (event.kind) {
+                case media::LiveEventKind::startFailed:
+                    err << "live: could not go live: " << fromStd(event.error.describe()) << Qt::endl;
+                    finish(kExitFailure);
+                    break;
+                case media::LiveEventKind::outputFailed:
+                    err << "live: output " << event.outputIndex << " failed: " << fromStd(event.error.describe())
+                        << Qt::endl;
+                    exitCode = kExitFailure;
+                    if (event.outputIndex >= 0 && static_cast<std::size_t>(event.outputIndex) < outputRunning.size()) {
+                        outputRunning[static_cast<std::size_t>(event.outputIndex)] = false;
                     }
-                    out << QJsonDocument(eventJson(event)).toJson(QJsonDocument::Compact) << Qt::endl;
-                    switch (event.kind) {
-                    case media::LiveEventKind::startFailed:
-                        err << "live: could not go live: " << fromStd(event.error.describe()) << Qt::endl;
+                    if (anythingRunning()) {
+                        err << "live: continuing with the other outputs" << Qt::endl;
+                    } else {
                         finish(kExitFailure);
-                        break;
-                    case media::LiveEventKind::outputFailed:
-                        err << "live: output " << event.outputIndex << " failed: " << fromStd(event.error.describe())
-                            << Qt::endl;
-                        exitCode = kExitFailure;
-                        if (event.outputIndex >= 0 && static_cast<std::size_t>(event.outputIndex) < outputRunning.size()) {
-                            outputRunning[static_cast<std::size_t>(event.outputIndex)] = false;
-                        }
-                        if (anythingRunning()) {
-                            err << "live: continuing with the other outputs" << Qt::endl;
-                        } else {
-                            finish(kExitFailure);
-                        }
-                        break;
-                    case media::LiveEventKind::outputReconnecting:
-                        err << "live: disconnected, reconnecting in " << (event.retryDelay.count() + 500) / 1000
-                            << " s (attempt " << event.attempt << " of " << event.maxAttempts << ")" << Qt::endl;
-                        break;
-                    case media::LiveEventKind::recordingFailed:
-                        err << "live: recording stopped: " << fromStd(event.error.describe()) << Qt::endl;
-                        exitCode = kExitFailure;
-                        recordingRunning = false;
-                        if (!anythingRunning()) {
-                            finish(kExitFailure);
-                        }
-                        break;
-                    default: break;
                     }
-                },
-                Qt::QueuedConnection);
-        });
+                    break;
+                case media::LiveEventKind::outputReconnecting:
+                    err << "live: disconnected, reconnecting in " << (event.retryDelay.count() + 500) / 1000
+                        << " s (attempt " << event.attempt << " of " << event.maxAttempts << ")" << Qt::endl;
+                    break;
+                case media::LiveEventKind::recordingFailed:
+                    err << "live: recording stopped: " << fromStd(event.error.describe()) << Qt::endl;
+                    exitCode = kExitFailure;
+                    recordingRunning = false;
+                    if (!anythingRunning()) {
+                        finish(kExitFailure);
+                    }
+                    break;
+                default: break;
+                }
+            },
+            Qt::QueuedConnection);
+    });
     if (!created) {
         err << "live: " << fromStd(created.error().describe()) << Qt::endl;
         return created.error() == media::MediaErrc::invalidUrl ? kExitUsage : kExitFailure;

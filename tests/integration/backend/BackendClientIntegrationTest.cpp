@@ -21,8 +21,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <memory>
 #include <random>
@@ -101,8 +101,8 @@ public:
             return nullptr;
         }
         peer->child_ = hoststudio::testing::ChildProcess::start(
-            {HOSTSTUDIO_NODE_EXECUTABLE, HOSTSTUDIO_BACKEND_SCRIPT, "--host", "127.0.0.1", "--port", "0",
-             "--data-dir", peer->directory_ + "/data", "--idle-timeout-ms", "5000"},
+            {HOSTSTUDIO_NODE_EXECUTABLE, HOSTSTUDIO_BACKEND_SCRIPT, "--host", "127.0.0.1", "--port", "0", "--data-dir",
+             peer->directory_ + "/data", "--idle-timeout-ms", "5000"},
             peer->directory_ + "/out.log", why);
         if (!peer->child_) {
             return nullptr;
@@ -152,7 +152,8 @@ protected:
     {
         ASSERT_NE(peer_, nullptr);
         http_ = net::HttpClient::create(thread_, net::HttpClientSettings::defaults()).value();
-        ASSERT_TRUE(http_->requestBlocking(net::HttpRequest::make(net::HttpMethod::delete_, peer_->url + "/__faults")).ok());
+        ASSERT_TRUE(
+            http_->requestBlocking(net::HttpRequest::make(net::HttpMethod::delete_, peer_->url + "/__faults")).ok());
     }
 
     std::unique_ptr<BackendClient> client(std::chrono::milliseconds timeout = 10s, std::string url = {})
@@ -221,12 +222,11 @@ TEST_F(BackendClientTest, StartSendsTheExactBodyThenPlaybackActiveStatusStop)
 
     const auto requests = recorded("/livestream/" + id + "/start");
     ASSERT_EQ(requests.size(), 1U);
-    EXPECT_EQ(json::parse(requests[0].at("body").get<std::string>()),
-              (json{{"action", "start"},
-                    {"userId", kPubkey},
-                    {"timestamp", 1700000000123},
-                    {"title", "Town hall"},
-                    {"description", "Monthly"}}));
+    EXPECT_EQ(json::parse(requests[0].at("body").get<std::string>()), (json{{"action", "start"},
+                                                                            {"userId", kPubkey},
+                                                                            {"timestamp", 1700000000123},
+                                                                            {"title", "Town hall"},
+                                                                            {"description", "Monthly"}}));
 
     const auto again = backend->startBlocking(id, {kPubkey, std::nullopt, std::nullopt});
     ASSERT_TRUE(again.ok());
@@ -399,8 +399,9 @@ TEST_F(BackendClientTest, IngestProviderFromPrepareToEnded)
     EXPECT_EQ(provider.name(), "backend");
     const std::string id = uniqueId("provider");
 
-    const auto endpoint = await<IngestEndpoint>(
-        [&](IngestProvider::EndpointCallback done) { provider.prepare({id, "Town hall"}, std::move(done)); });
+    const auto endpoint = await<IngestEndpoint>([&](IngestProvider::EndpointCallback done) {
+        provider.prepare({id, "Town hall"}, std::move(done));
+    });
     ASSERT_TRUE(endpoint.ok()) << endpoint.error().describe();
     EXPECT_EQ(endpoint->provider, "backend");
     EXPECT_EQ(endpoint->hlsPlaybackUrl, peer_->url + "/livestream/" + id + "/stream.m3u8");
@@ -444,8 +445,9 @@ TEST_F(BackendClientTest, IngestProviderFailsInPrepareWhenTheBackendIsDown)
     const std::string url = "http://127.0.0.1:" + std::to_string(deadPort());
     std::shared_ptr<BackendClient> shared = client(10s, url);
     BackendIngestProvider provider(shared, BackendIngestSettings{kPubkey});
-    const auto endpoint = await<IngestEndpoint>(
-        [&](IngestProvider::EndpointCallback done) { provider.prepare({"down", "Talk"}, std::move(done)); });
+    const auto endpoint = await<IngestEndpoint>([&](IngestProvider::EndpointCallback done) {
+        provider.prepare({"down", "Talk"}, std::move(done));
+    });
     ASSERT_FALSE(endpoint.ok());
     EXPECT_EQ(endpoint.error(), CloudErrc::unreachable);
     EXPECT_NE(endpoint.error().detail().find("or pick another ingest"), std::string::npos);
@@ -455,7 +457,7 @@ TEST(BackendClientSettingsTest, UnusableUrlsAreNotConfigured)
 {
     net::NetworkThread thread;
     for (const std::string& url : {std::string(), std::string("localhost:5050"), std::string("ws://127.0.0.1:1"),
-                                  std::string("http://127.0.0.1:1/?x=1"), std::string("http://u:p@127.0.0.1:1")}) {
+                                   std::string("http://127.0.0.1:1/?x=1"), std::string("http://u:p@127.0.0.1:1")}) {
         BackendClientSettings settings;
         settings.baseUrl = url;
         const auto created = BackendClient::create(thread, settings);

@@ -172,9 +172,9 @@ private:
 std::unique_ptr<NodeProcess> startTlsRelay(const TestCertificates& certificates, const std::string& name,
                                            std::string& why)
 {
-    auto relay = startRelay(false, why,
-                            {"--tls-cert", certificates.file(name + ".pem"), "--tls-key",
-                             certificates.file(name + "-key.pem")});
+    auto relay =
+        startRelay(false, why,
+                   {"--tls-cert", certificates.file(name + ".pem"), "--tls-key", certificates.file(name + "-key.pem")});
     if (relay) {
         relay->scheme = "wss";
     }
@@ -699,8 +699,7 @@ TEST_F(RelayPoolIntegrationTest, AnEventAboveMaxMessageLengthIsNotSentAndTheConn
     auto small = startRelay(false, why, {"--max-message-length", "4096"});
     ASSERT_TRUE(small) << why;
     auto pool = RelayPool::create(network, {small->url()}).value();
-    const Event big =
-        sign(EventTemplate{nowSeconds(), eventKinds::textNote, {}, std::string(8000, 'x')}, key).value();
+    const Event big = sign(EventTemplate{nowSeconds(), eventKinds::textNote, {}, std::string(8000, 'x')}, key).value();
     auto outcomes = pool->publishAndWait(big, 10s);
     ASSERT_EQ(outcomes.size(), 1U);
     EXPECT_EQ(outcomes[0].kind, PublishOutcomeKind::notSent) << toString(outcomes[0].kind) << " " << outcomes[0].reason;
@@ -777,7 +776,9 @@ TEST_F(RelayPoolIntegrationTest, LimitsAreLoweredToMaxLimitAndTooManyFiltersAreN
     auto pool = RelayPool::create(network, {relay->url()}).value();
     const std::string tag = "limit-" + randomToken();
     for (int index = 0; index < 3; ++index) {
-        const Event note = sign(EventTemplate{nowSeconds() - index, eventKinds::textNote, {{"t", tag}},
+        const Event note = sign(EventTemplate{nowSeconds() - index,
+                                              eventKinds::textNote,
+                                              {{"t", tag}},
                                               "note " + std::to_string(index)},
                                 key)
                                .value();
@@ -867,7 +868,8 @@ TEST_F(RelayPoolIntegrationTest, PublishesAndSubscribesOverWssWithThePrivateCa)
     const Event note = sign(EventTemplate{nowSeconds(), eventKinds::textNote, {}, "over TLS"}, key).value();
     const auto outcomes = pool->publishAndWait(note, 10s);
     ASSERT_EQ(outcomes.size(), 1U);
-    EXPECT_EQ(outcomes[0].kind, PublishOutcomeKind::accepted) << toString(outcomes[0].kind) << " " << outcomes[0].reason;
+    EXPECT_EQ(outcomes[0].kind, PublishOutcomeKind::accepted)
+        << toString(outcomes[0].kind) << " " << outcomes[0].reason;
     EXPECT_TRUE(eventually([&] { return live.has(note.id); }));
     pool->close(subscription.value());
 

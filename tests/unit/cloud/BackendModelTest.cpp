@@ -45,7 +45,7 @@ TEST(BackendModel, StopBodyAndUpperCaseHexIsLowered)
 TEST(BackendModel, UserIdMustBeAHexPublicKey)
 {
     for (const std::string& bad : {std::string(), std::string("npub1xyz"), std::string(63, 'a'), std::string(65, 'a'),
-                                  std::string(63, 'a') + "g"}) {
+                                   std::string(63, 'a') + "g"}) {
         const auto start = makeStartBody({bad, std::nullopt, std::nullopt}, 1);
         ASSERT_FALSE(start.ok()) << bad;
         EXPECT_EQ(start.error(), core::CoreErrc::invalidArgument);
@@ -77,15 +77,30 @@ struct AnswerCase {
 TEST(BackendModel, ErrorAnswersBecomeClearErrors)
 {
     const std::vector<AnswerCase> cases{
-        {"400 wrong action", 400, R"({"error":"Invalid action. Use \"start\""})", CloudErrc::requestRejected,
+        {"400 wrong action",
+         400,
+         R"({"error":"Invalid action. Use \"start\""})",
+         CloudErrc::requestRejected,
          {"start stream x", "HTTP 400", "Invalid action"}},
-        {"404 stream", 404, R"({"error":"Stream not found"})", CloudErrc::streamNotFound,
+        {"404 stream",
+         404,
+         R"({"error":"Stream not found"})",
+         CloudErrc::streamNotFound,
          {"HTTP 404", "Stream not found"}},
-        {"404 route, Fastify shape", 404, R"({"message":"Route GET:/x not found","error":"Not Found","statusCode":404})",
-         CloudErrc::streamNotFound, {"Not Found: Route GET:/x not found"}},
-        {"500 with message", 500, R"({"error":"Internal server error","message":"disk full"})",
-         CloudErrc::serverError, {"HTTP 500", "Internal server error: disk full", "log"}},
-        {"500 unhealthy", 500, R"({"status":"unhealthy","error":"ENOENT","timestamp":"x"})", CloudErrc::serverError,
+        {"404 route, Fastify shape",
+         404,
+         R"({"message":"Route GET:/x not found","error":"Not Found","statusCode":404})",
+         CloudErrc::streamNotFound,
+         {"Not Found: Route GET:/x not found"}},
+        {"500 with message",
+         500,
+         R"({"error":"Internal server error","message":"disk full"})",
+         CloudErrc::serverError,
+         {"HTTP 500", "Internal server error: disk full", "log"}},
+        {"500 unhealthy",
+         500,
+         R"({"status":"unhealthy","error":"ENOENT","timestamp":"x"})",
+         CloudErrc::serverError,
          {"ENOENT"}},
         {"502 not JSON", 502, "<html>Bad gateway</html>", CloudErrc::serverError, {"HTTP 502"}},
         {"415", 415, R"({"error":"Unsupported Media Type"})", CloudErrc::requestRejected, {"Unsupported"}},
@@ -95,7 +110,10 @@ TEST(BackendModel, ErrorAnswersBecomeClearErrors)
         {"200 a string", 200, R"("ok")", CloudErrc::invalidResponse, {"object", "string"}},
         {"200 empty", 200, "", CloudErrc::invalidResponse, {"not JSON"}},
         {"302", 302, "", CloudErrc::invalidResponse, {"HTTP 302", "unexpected"}},
-        {"error of the wrong type", 500, R"({"error":{"nested":true},"message":7})", CloudErrc::serverError,
+        {"error of the wrong type",
+         500,
+         R"({"error":{"nested":true},"message":7})",
+         CloudErrc::serverError,
          {"HTTP 500"}},
     };
     for (const AnswerCase& c : cases) {
@@ -119,8 +137,8 @@ TEST(BackendModel, SuccessAnswersAreTheirJson)
 TEST(BackendModel, TransportFailuresSayWhatToDo)
 {
     const std::string url = "http://127.0.0.1:3001";
-    const auto refused = backendTransportError(core::Error{net::NetErrc::connectFailed, "connection refused"}, url,
-                                               "start stream x");
+    const auto refused =
+        backendTransportError(core::Error{net::NetErrc::connectFailed, "connection refused"}, url, "start stream x");
     EXPECT_EQ(refused, CloudErrc::unreachable);
     EXPECT_NE(refused.detail().find("start the backend at http://127.0.0.1:3001 or pick another ingest"),
               std::string::npos)
@@ -186,8 +204,8 @@ TEST(BackendModel, StartStopPlayback)
     ASSERT_TRUE(already.ok());
     EXPECT_FALSE(already->wasRunning());
 
-    const auto playback = parseBackendPlayback(json::parse(
-        R"({"streamId":"s","playbackUrl":"http://b/p.m3u8","ingestUrl":null,"status":"active"})"));
+    const auto playback = parseBackendPlayback(
+        json::parse(R"({"streamId":"s","playbackUrl":"http://b/p.m3u8","ingestUrl":null,"status":"active"})"));
     ASSERT_TRUE(playback.ok());
     EXPECT_EQ(playback->playbackUrl, "http://b/p.m3u8");
     EXPECT_FALSE(playback->ingestUrl.has_value());
@@ -301,8 +319,7 @@ TEST(BackendModel, MalformedAnswersAreNamedErrors)
         {"status files an object", status, R"({"local":{"files":{}}})", "files should be a list"},
         {"status hasVideoContent number", status, R"({"overall":{"hasVideoContent":1}})",
          "hasVideoContent should be true or false"},
-        {"status cloudinary text", status, R"({"overall":{},"cloudinary":"active"})",
-         "cloudinary should be an object"},
+        {"status cloudinary text", status, R"({"overall":{},"cloudinary":"active"})", "cloudinary should be an object"},
         {"active empty", active, "{}", "neither streams nor count"},
         {"active streams an object", active, R"({"streams":{}})", "streams should be a list"},
         {"active entry a string", active, R"({"streams":["a"]})", "entry should be a JSON object"},

@@ -168,12 +168,12 @@ TEST(RelayInformationTest, RefusesNonObjectsAndMapsUrls)
     EXPECT_FALSE(relayInformationUrl("http://relay.example").ok());
 }
 
-
 // ---- NIP-11 limits ----
 
 Event noteWith(std::string content, Tags tags = {})
 {
-    const SecretKey key = SecretKey::fromHex("0000000000000000000000000000000000000000000000000000000000000003").value();
+    const SecretKey key =
+        SecretKey::fromHex("0000000000000000000000000000000000000000000000000000000000000003").value();
     return sign(EventTemplate{1700000000, eventKinds::textNote, std::move(tags), std::move(content)}, key).value();
 }
 

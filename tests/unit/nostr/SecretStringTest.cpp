@@ -2,8 +2,8 @@
 // SecretString wipes every buffer it lets go of: a wipe observer sees each buffer after the wipe
 // and before it is freed (no freed memory is read); and SecretKey's text forms are SecretStrings.
 
-#include "hoststudio/nostr/Keys.hpp"
 #include "hoststudio/nostr/SecretString.hpp"
+#include "hoststudio/nostr/Keys.hpp"
 
 #include <gtest/gtest.h>
 
@@ -110,7 +110,8 @@ TEST_F(SecretStringTest, SecretKeyTextFormsAreWipedWhenTheyGo)
         EXPECT_EQ(SecretKey::fromNsec(nsec.view()).value().toHex().view(), hex.view());
     }
     ASSERT_FALSE(released().empty());
-    EXPECT_TRUE(std::all_of(released().begin(), released().end(), [](const Released& buffer) { return buffer.allZero; }));
+    EXPECT_TRUE(
+        std::all_of(released().begin(), released().end(), [](const Released& buffer) { return buffer.allZero; }));
 }
 
 } // namespace
