@@ -89,15 +89,16 @@ void BackendIngestProvider::start(const IngestEndpoint& endpoint, DoneCallback d
             request.title = title->second;
         }
     }
-    client_->start(endpoint.streamId, request, [done = std::move(done)](core::Result<BackendStartResult> started) {
-        done(started.ok() ? core::Status{} : core::Status{started.error()});
-    });
+    client_->start(endpoint.streamId, request,
+                   [done = std::move(done)](const core::Result<BackendStartResult>& started) {
+                       done(started.ok() ? core::Status{} : core::Status{started.error()});
+                   });
 }
 
 void BackendIngestProvider::stop(const IngestEndpoint& endpoint, DoneCallback done)
 {
     client_->stop(endpoint.streamId, settings_.userId,
-                  [done = std::move(done)](core::Result<BackendStopResult> stopped) {
+                  [done = std::move(done)](const core::Result<BackendStopResult>& stopped) {
                       done(stopped.ok() ? core::Status{} : core::Status{stopped.error()});
                   });
 }

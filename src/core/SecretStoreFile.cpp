@@ -33,7 +33,7 @@ namespace {
 
 constexpr int kFileFormatVersion = 1;
 // Far more than any set of keys and tokens; a larger file is not ours.
-constexpr off_t kMaximumFileBytes = 4 * 1024 * 1024;
+constexpr off_t kMaximumFileBytes = off_t{4} * 1024 * 1024;
 
 std::string errnoText(int error)
 {

@@ -26,7 +26,7 @@ namespace hoststudio::core {
 namespace {
 
 // The entry that lists the names the backend holds (the Secret Service has no listing for us).
-const QString kIndexKey = QStringLiteral(".names");
+const QString kIndexKey = QStringLiteral(".names"); // NOLINT(cert-err58-cpp): a literal, cannot throw
 
 struct JobOutcome {
     bool finished = false;
@@ -213,7 +213,7 @@ Result<std::vector<std::string>> KeyringSecretBackend::names()
         return keyringError(outcome.value(), "reading the list of names");
     }
     const QJsonDocument document = QJsonDocument::fromJson(outcome->text.toUtf8());
-    for (const QJsonValue& entry : document.array()) {
+    for (const auto& entry : document.array()) {
         const std::string name = entry.toString().toStdString();
         if (isValidSecretName(name)) {
             result.push_back(name);

@@ -166,7 +166,7 @@ AudioLevel AudioMixer::Meter::take(std::string name, bool muted, double gain)
     level.source = std::move(name);
     level.muted = muted;
     level.gain = gain;
-    level.peakDb = amplitudeToDb(peak);
+    level.peakDb = amplitudeToDb(static_cast<double>(peak));
     level.rmsDb = samples == 0 ? -120.0 : amplitudeToDb(std::sqrt(sumSquares / static_cast<double>(samples)));
     *this = Meter{};
     return level;
@@ -237,7 +237,8 @@ std::vector<AudioLevel> AudioMixer::takeLevels()
     const std::lock_guard lock(levelsMutex_);
     std::vector<AudioLevel> levels;
     for (auto& input : inputs_) {
-        levels.push_back(input->meter.take(input->source->describe(), input->muted.load(), input->gain.load()));
+        levels.push_back(
+            input->meter.take(input->source->describe(), input->muted.load(), static_cast<double>(input->gain.load())));
     }
     levels.push_back(mixMeter_.take("mix", false, 1.0));
     return levels;

@@ -212,7 +212,7 @@ struct Scene {
     AudioMixer mixer;
     int microphoneInput = -1;
 
-    void start(std::chrono::steady_clock::time_point clockStart)
+    void start(std::chrono::steady_clock::time_point clockStart) // NOLINT(readability-make-member-function-const)
     {
         for (VideoSource* source : {main.video.get(), camera.video.get()}) {
             if (source != nullptr) {
@@ -225,7 +225,7 @@ struct Scene {
             }
         }
     }
-    void stop()
+    void stop() // NOLINT(readability-make-member-function-const): stops the sources it owns
     {
         for (VideoSource* source : {main.video.get(), camera.video.get()}) {
             if (source != nullptr) {

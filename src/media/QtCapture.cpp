@@ -196,7 +196,7 @@ private:
 
 class CameraSource final : public VideoSource {
 public:
-    explicit CameraSource(QCameraDevice device) : device_(std::move(device)) {}
+    explicit CameraSource(const QCameraDevice& device) : device_(device) {}
     ~CameraSource() override { stop(); }
     [[nodiscard]] std::string describe() const override { return "camera " + device_.description().toStdString(); }
 

@@ -120,11 +120,11 @@ public:
         const std::int64_t frameIndex = mediaTime.count() * kSyntheticFps / 1000000;
         const int barX = static_cast<int>((frameIndex * 8) % (kWidth + kBarWidth)) - kBarWidth;
         // One row, then copied down: every row is the same.
-        row_.resize(static_cast<std::size_t>(3 * kWidth));
+        row_.resize(std::size_t{3} * static_cast<std::size_t>(kWidth));
         for (int x = 0; x < kWidth; ++x) {
             const bool bar = x >= barX && x < barX + kBarWidth;
             const std::uint8_t* colour = bar ? kSyntheticCameraBarRgb : kSyntheticCameraRgb;
-            std::memcpy(row_.data() + 3 * x, colour, 3);
+            std::memcpy(row_.data() + std::ptrdiff_t{3} * x, colour, 3);
         }
         for (int row = 0; row < kHeight; ++row) {
             std::memcpy(frame_->data[0] + static_cast<std::ptrdiff_t>(row) * frame_->linesize[0], row_.data(),

@@ -46,7 +46,7 @@ void BackendChannelPart::connect(DoneCallback done)
         shared_->connectDone = std::move(done);
     }
     const std::weak_ptr<Shared> weak = shared_;
-    const auto report = [weak](ChannelEvent event) {
+    const auto report = [weak](const ChannelEvent& event) {
         if (const auto shared = weak.lock()) {
             EventCallback listener;
             {

@@ -65,7 +65,7 @@ inline constexpr std::string_view ingestStreamKey = "ingest/streamKey";
 } // namespace secretName
 
 // The largest value the store accepts (a key, a token: far less in practice).
-inline constexpr std::size_t kMaximumSecretBytes = 16 * 1024;
+inline constexpr std::size_t kMaximumSecretBytes = std::size_t{16} * 1024U;
 
 enum class SecretBackendKind { keyring, file };
 enum class SecretBackendChoice { automatic, keyring, file };

@@ -112,7 +112,7 @@ std::optional<LiveOptions> parseLiveOptions(const QStringList& arguments, QStrin
             error = name + QStringLiteral(" needs a value");
             return std::nullopt;
         }
-        const QString value = arguments[++index];
+        const QString& value = arguments[++index];
         if (name == QLatin1String("--title")) {
             options.title = value;
         } else if (name == QLatin1String("--summary")) {
