@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/chat/SocketIoClient.hpp"
 
-#include "DeadlineThread.hpp"
+#include "hoststudio/net/DeadlineThread.hpp"
+
 #include "hoststudio/chat/ChatError.hpp"
 #include "hoststudio/chat/SocketIoPacket.hpp"
 #include "hoststudio/core/Error.hpp"
@@ -94,7 +95,7 @@ public:
     SocketIoHandlers handlers;     // guarded by callbackMutex
     bool callbacksCleared = false; // guarded by callbackMutex
 
-    detail::DeadlineThread deadlines;
+    net::DeadlineThread deadlines;
 
     // ---- helpers (the lock held, except finish(), which runs after it is released) ----
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/nostr/RelayPool.hpp"
 
+#include "hoststudio/net/DeadlineThread.hpp"
+
 #include "hoststudio/core/Error.hpp"
 #include "hoststudio/net/HttpClient.hpp"
 #include "hoststudio/net/NetError.hpp"
@@ -35,74 +37,6 @@ std::string_view toString(RelayConnectionState state) noexcept
 }
 
 namespace {
-
-// Runs functions at deadlines on its own thread (the NetworkThread exposes no timers); every
-// function it runs only posts work to the network thread.
-class DeadlineThread {
-public:
-    DeadlineThread() : thread_([this] { run(); }) {}
-    ~DeadlineThread() { stop(); }
-    DeadlineThread(const DeadlineThread&) = delete;
-    DeadlineThread& operator=(const DeadlineThread&) = delete;
-    DeadlineThread(DeadlineThread&&) = delete;
-    DeadlineThread& operator=(DeadlineThread&&) = delete;
-
-    void schedule(Clock::time_point when, std::function<void()> work)
-    {
-        {
-            const std::lock_guard lock(mutex_);
-            if (stopping_) {
-                return;
-            }
-            queue_.emplace(when, std::move(work));
-        }
-        wake_.notify_all();
-    }
-
-    void stop()
-    {
-        {
-            const std::lock_guard lock(mutex_);
-            stopping_ = true;
-            queue_.clear();
-        }
-        wake_.notify_all();
-        if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) {
-            thread_.join();
-        } else if (thread_.joinable()) {
-            thread_.detach();
-        }
-    }
-
-private:
-    void run()
-    {
-        std::unique_lock lock(mutex_);
-        while (!stopping_) {
-            if (queue_.empty()) {
-                wake_.wait(lock);
-                continue;
-            }
-            const auto first = queue_.begin();
-            const Clock::time_point when = first->first; // a copy: stop() may free the node meanwhile
-            if (Clock::now() < when) {
-                wake_.wait_until(lock, when);
-                continue;
-            }
-            std::function<void()> work = std::move(first->second);
-            queue_.erase(first);
-            lock.unlock();
-            work();
-            lock.lock();
-        }
-    }
-
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::multimap<Clock::time_point, std::function<void()>> queue_;
-    bool stopping_ = false;
-    std::thread thread_;
-};
 
 std::int64_t nowUnixSeconds()
 {
@@ -740,7 +674,7 @@ public:
 
     net::NetworkThread& networkThread;
     const RelayPoolSettings settings;
-    DeadlineThread deadlines;
+    net::DeadlineThread deadlines;
     std::unique_ptr<net::HttpClient> http; // NIP-11 documents; null when not fetched
 
     mutable std::mutex mutex;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 
-// Inside the chat module: runs functions at deadlines on its own thread (the NetworkThread exposes
-// no timers). Every function given to it only posts work to the network thread.
+// Runs functions at deadlines on its own thread, for the network clients' timeouts and retries
+// (RelayPool, SocketIoClient): every function given to it only posts work to the network thread.
+// Tasks due at the same time all run, in the order they were scheduled.
 //
 // Owner: the object that schedules on it; stop() (or the destructor) drops what has not run and
 // joins. Thread safety: schedule() and stop() may be called from any thread; the queue is
@@ -16,7 +17,7 @@
 #include <thread>
 #include <utility>
 
-namespace hoststudio::chat::detail {
+namespace hoststudio::net {
 
 class DeadlineThread {
 public:
@@ -66,7 +67,7 @@ private:
                 continue;
             }
             const auto first = queue_.begin();
-            const Clock::time_point when = first->first;
+            const Clock::time_point when = first->first; // a copy: stop() may free the node meanwhile
             if (Clock::now() < when) {
                 wake_.wait_until(lock, when);
                 continue;
@@ -86,4 +87,4 @@ private:
     std::thread thread_;
 };
 
-} // namespace hoststudio::chat::detail
+} // namespace hoststudio::net
