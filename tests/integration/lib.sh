@@ -41,6 +41,13 @@ hs_assert_eq() { # actual expected what
   hs_log "ok: $3 = $2"
 }
 
+# Asserts that a number is within [low, high].
+hs_assert_between() { # value low high what
+  awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }' ||
+    hs_fail "$4: $1 not within [$2, $3]"
+  hs_log "ok: $4 = $1 (within [$2, $3])"
+}
+
 hs_assert_match() { # text regex what
   [[ $1 =~ $2 ]] || hs_fail "$3: '$1' does not match /$2/"
   hs_log "ok: $3"

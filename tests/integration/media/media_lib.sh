@@ -25,13 +25,6 @@ hs_stream_value() {
   ffprobe -v error -select_streams "$2" -show_entries "stream=$3" -of default=noprint_wrappers=1:nokey=1 "$1" | head -n 1
 }
 
-# Asserts that a number is within [low, high].
-hs_assert_between() { # value low high what
-  awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }' ||
-    hs_fail "$4: $1 not within [$2, $3]"
-  hs_log "ok: $4 = $1 (within [$2, $3])"
-}
-
 # Checks what ffprobe sees in FILE against the 720p30 preset: codecs, size, rate, keyframes every
 # 2 s, audio 48 kHz stereo, a/v start within one frame, and video bitrate within ±10 % of 2500 kbps
 # when $2 is "bitrate".

@@ -86,7 +86,6 @@ check_ended=$(node -e '
 hs_assert_eq "$check_ended" ok "the ended 30311 replaced the live one"
 [[ ! -e $XDG_STATE_HOME/hoststudio/session.json ]] || hs_fail "the journal is left after a clean end"
 duration=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$tmp/local.mkv")
-hs_assert_between() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }' || hs_fail "$4: $1 not within [$2, $3]"; hs_log "ok: $4 = $1"; }
 hs_assert_between "$duration" 7 12 "local recording duration (s)"
 
 # kill -9 while live, then recover.
