@@ -2,6 +2,7 @@
 #include "hoststudio/app/Application.hpp"
 
 #include "hoststudio/app/Verb.hpp"
+#include "hoststudio/app/WindowSession.hpp"
 
 #include "hoststudio/core/Log.hpp"
 #include "hoststudio/core/Settings.hpp"
@@ -80,7 +81,7 @@ int runWindow(int argc, char** argv, const Invocation& invocation)
     }
     qCInfo(lcCore).noquote() << "HostStudio" << core::kVersion << "starting with settings" << settings->filePath();
 
-    ui::MainWindow window(*settings);
+    ui::MainWindow window(*settings, makeWindowSessionFactory(*settings));
     window.show();
     return QApplication::exec();
 }

@@ -2,6 +2,7 @@
 #include "CloudinaryAccess.hpp"
 
 #include "hoststudio/cloud/CloudError.hpp"
+#include "hoststudio/core/SecretStore.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/net/Url.hpp"
 
@@ -40,12 +41,28 @@ core::Result<cloud::CloudinaryCredentials> cloudinaryCredentialsFor(const core::
     if (apiKey.empty()) {
         apiKey = settings.text(core::setting::cloudinaryApiKey).toStdString();
     }
+    if (apiSecret.empty() && !cloudName.empty() && !apiKey.empty()) {
+        // The usual desktop set-up: cloud name and key in the settings, the secret in the store.
+        auto store = core::SecretStore::open(core::SecretStoreOptions::fromSettings(settings));
+        if (!store) {
+            return core::Error{cloud::CloudErrc::notConfigured,
+                               "the Cloudinary API secret cannot be read: " + store.error().detail() +
+                                   " (or give it in CLOUDINARY_API_SECRET)"};
+        }
+        auto credentials = cloud::CloudinaryCredentials::fromPartsAndStore(cloudName, apiKey, *store);
+        if (!credentials) {
+            return core::Error{credentials.error().code(),
+                               credentials.error().detail() + " (or give it in CLOUDINARY_API_SECRET)"};
+        }
+        return credentials;
+    }
     if (!cloudName.empty() || !apiKey.empty() || !apiSecret.empty()) {
         auto credentials = cloud::CloudinaryCredentials::fromParts(cloudName, apiKey, apiSecret);
         if (!credentials && apiSecret.empty()) {
             return core::Error{credentials.error().code(),
                                credentials.error().detail() +
-                                   " (give the API secret in CLOUDINARY_API_SECRET, or everything in CLOUDINARY_URL)"};
+                                   " (give the API secret in CLOUDINARY_API_SECRET or store it with `hoststudio secret "
+                                   "set cloudinary/apiSecret`, or everything in CLOUDINARY_URL)"};
         }
         return credentials;
     }
@@ -58,7 +75,8 @@ core::Result<cloud::CloudinaryCredentials> cloudinaryCredentialsFor(const core::
     return core::Error{cloud::CloudErrc::notConfigured,
                        "Cloudinary is not configured: set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME "
                        "(from the Cloudinary console), or cloudinary/cloudName and cloudinary/apiKey in the settings "
-                       "with CLOUDINARY_API_SECRET"};
+                       "with the API secret stored by `hoststudio secret set cloudinary/apiSecret` (or in "
+                       "CLOUDINARY_API_SECRET)"};
 }
 
 } // namespace hoststudio::app

@@ -2,8 +2,9 @@
 #pragma once
 
 // The Cloudinary account the commands use: CLOUDINARY_URL, else CLOUDINARY_CLOUD_NAME /
-// CLOUDINARY_API_KEY / CLOUDINARY_API_SECRET (cloud name and key may come from the settings), else —
-// only when the API base URL is on this machine (the local stack's stand-in) — the stand-in's test
+// CLOUDINARY_API_KEY / CLOUDINARY_API_SECRET (cloud name and key may come from the settings; without
+// CLOUDINARY_API_SECRET the secret comes from the secret store, "cloudinary/apiSecret"), else — only
+// when the API base URL is on this machine (the local stack's stand-in) — the stand-in's test
 // account, said on `err`.
 
 #include "hoststudio/cloud/CloudinaryCredentials.hpp"

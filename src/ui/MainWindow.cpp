@@ -3,6 +3,7 @@
 
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/core/Version.hpp"
+#include "hoststudio/nostr/Nip19.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
 
@@ -19,10 +20,16 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
+#include <QUuid>
 #include <QVBoxLayout>
+
+#include <variant>
 
 // The resources live in this static library: the linker would drop their automatic
 // registration, so register them explicitly (Q_INIT_RESOURCE must be used outside a namespace).
@@ -60,8 +67,20 @@ QStringList MainWindow::goLiveStepNames()
     };
 }
 
-MainWindow::MainWindow(const core::Settings& settings, QWidget* parent) : QMainWindow(parent)
+MainWindow::MainWindow(const core::Settings& settings, QWidget* parent)
+    : MainWindow(settings, StudioSessionFactory{}, parent)
+{}
+
+MainWindow::MainWindow(const core::Settings& settings, StudioSessionFactory sessionFactory, QWidget* parent)
+    : QMainWindow(parent), sessionFactory_(std::move(sessionFactory))
 {
+    confirmEnd_ = settings.flag(core::setting::confirmEndStream);
+    if (settings.flag(core::setting::recordingEnabled)) {
+        recordingFolder_ = settings.text(core::setting::recordingDirectory);
+        if (recordingFolder_.isEmpty()) {
+            recordingFolder_ = QStandardPaths::writableLocation(QStandardPaths::MoviesLocation);
+        }
+    }
     registerStudioResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("%1 %2").arg(QLatin1String(core::kApplicationName), QLatin1String(core::kVersion)));
@@ -84,6 +103,28 @@ MainWindow::MainWindow(const core::Settings& settings, QWidget* parent) : QMainW
     buildChatDock();
     buildStatusBar(settings);
     resize(1280, 720);
+
+    ticker_ = new QTimer(this);
+    ticker_->setInterval(1000);
+    connect(ticker_, &QTimer::timeout, this, [this] {
+        showLiveTime();
+        showHealth();
+    });
+    connect(goLiveButton_, &QPushButton::clicked, this, &MainWindow::onGoLiveClicked);
+    // The keyboard path to the one button that matters: Go Live when idle, End Stream when live.
+    auto* goLiveShortcut = new QShortcut(QKeySequence(tr("Ctrl+Shift+L")), this);
+    connect(goLiveShortcut, &QShortcut::activated, this, [this] {
+        if (goLiveButton_->isEnabled() && ticker_ != nullptr && !ticker_->isActive()) {
+            onGoLiveClicked();
+        }
+    });
+    auto* endShortcut = new QShortcut(QKeySequence(tr("Ctrl+Shift+E")), this);
+    connect(endShortcut, &QShortcut::activated, this, [this] {
+        if (ticker_ != nullptr && ticker_->isActive()) {
+            onGoLiveClicked();
+        }
+    });
+    updateGoLiveAvailability();
 }
 
 MainWindow::~MainWindow() = default;
@@ -136,21 +177,38 @@ QWidget* MainWindow::buildLeftColumn()
     auto* eventBox = new QGroupBox(tr("Event"));
     eventBox->setObjectName(QStringLiteral("eventPanel"));
     auto* eventLayout = new QVBoxLayout(eventBox);
-    auto* naddrInput = new QLineEdit;
-    naddrInput->setObjectName(QStringLiteral("naddrInput"));
-    naddrInput->setPlaceholderText(tr("Paste an naddr1… to open an event"));
-    eventLayout->addWidget(naddrInput);
+    titleInput_ = new QLineEdit;
+    titleInput_->setObjectName(QStringLiteral("eventTitleInput"));
+    titleInput_->setPlaceholderText(tr("Title of the event"));
+    titleInput_->setMaxLength(200);
+    eventLayout->addWidget(titleInput_);
+    naddrInput_ = new QLineEdit;
+    naddrInput_->setObjectName(QStringLiteral("naddrInput"));
+    naddrInput_->setPlaceholderText(tr("Paste an naddr1… to open an event"));
+    eventLayout->addWidget(naddrInput_);
     auto* eventButtons = new QHBoxLayout;
     auto* openButton = new QPushButton(tr("Open"));
     openButton->setObjectName(QStringLiteral("openEventButton"));
     openButton->setEnabled(false);
-    auto* createButton = new QPushButton(tr("New event…"));
+    auto* createButton = new QPushButton(tr("New event"));
     createButton->setObjectName(QStringLiteral("createEventButton"));
-    createButton->setEnabled(false);
+    createButton->setToolTip(tr("Start a new live event (a new NIP-53 identifier)"));
     eventButtons->addWidget(openButton);
     eventButtons->addWidget(createButton);
     eventLayout->addLayout(eventButtons);
+    eventStatus_ = new QLabel;
+    eventStatus_->setObjectName(QStringLiteral("eventStatus"));
+    eventStatus_->setTextFormat(Qt::PlainText);
+    eventStatus_->setWordWrap(true);
+    eventLayout->addWidget(eventStatus_);
     layout->addWidget(eventBox);
+    connect(titleInput_, &QLineEdit::textChanged, this, [this] { updateGoLiveAvailability(); });
+    connect(naddrInput_, &QLineEdit::textChanged, openButton, [openButton](const QString& text) {
+        openButton->setEnabled(text.trimmed().startsWith(QLatin1String("naddr1")));
+    });
+    connect(openButton, &QPushButton::clicked, this, &MainWindow::openEvent);
+    connect(naddrInput_, &QLineEdit::returnPressed, this, &MainWindow::openEvent);
+    connect(createButton, &QPushButton::clicked, this, &MainWindow::newEvent);
 
     auto* sourcesBox = new QGroupBox(tr("Sources"));
     sourcesBox->setObjectName(QStringLiteral("sourcesPanel"));
@@ -251,13 +309,59 @@ void MainWindow::buildStatusBar(const core::Settings& settings)
         addBadge(relays.size() == 1 ? tr("Relay") : tr("Relay %1").arg(index + 1),
                  QStringLiteral("relayBadge%1").arg(index));
         badges_.back()->setToolTip(relays.at(index));
+        relayUrls_.push_back(relays.at(index));
     }
     addBadge(tr("Recording"), QStringLiteral("recordingBadge"));
 
-    auto* health = new QLabel(tr("0 fps · 0 kbps · dropped 0"));
-    health->setObjectName(QStringLiteral("healthLabel"));
-    bar->addPermanentWidget(health);
+    healthLabel_ = new QLabel(tr("0 fps · 0 kbps · dropped 0"));
+    healthLabel_->setObjectName(QStringLiteral("healthLabel"));
+    bar->addPermanentWidget(healthLabel_);
     bar->showMessage(tr("Ready"));
+}
+
+void MainWindow::newEvent()
+{
+    // A fresh identifier: a new 30311 of this host, replaceable by later versions of itself.
+    eventId_ = QUuid::createUuid().toString(QUuid::WithoutBraces).left(18).toStdString();
+    naddrInput_->clear();
+    eventStatus_->setText(tr("New event %1: give it a title, then Go Live.").arg(QString::fromStdString(eventId_)));
+    titleInput_->setFocus();
+    updateGoLiveAvailability();
+}
+
+void MainWindow::openEvent()
+{
+    const QString text = naddrInput_->text().trimmed();
+    auto decoded = nostr::decodeNip19(text.toStdString());
+    const auto* address = decoded ? std::get_if<nostr::NaddrEntity>(&*decoded) : nullptr;
+    if (address == nullptr || address->kind != 30311) {
+        eventStatus_->setText(
+            tr("That is not the address of a live event: paste an naddr1… of a NIP-53 live activity (kind 30311)."));
+        return;
+    }
+    eventId_ = address->identifier;
+    eventStatus_->setText(tr("Event %1 opened.").arg(QString::fromStdString(eventId_)));
+    updateGoLiveAvailability();
+}
+
+void MainWindow::updateGoLiveAvailability()
+{
+    const bool running = session_ != nullptr && ticker_ != nullptr && ticker_->isActive();
+    if (running) {
+        return; // the button is End Stream now
+    }
+    const QString title = titleInput_->text().trimmed();
+    eventTitle_->setText(title.isEmpty() ? tr("No event open") : title);
+    if (!sessionFactory_) {
+        goLiveButton_->setEnabled(false);
+        goLiveButton_->setToolTip(tr("This window was started without a session"));
+    } else if (title.isEmpty()) {
+        goLiveButton_->setEnabled(false);
+        goLiveButton_->setToolTip(tr("Give the event a title to go live"));
+    } else {
+        goLiveButton_->setEnabled(true);
+        goLiveButton_->setToolTip(tr("Go live now (Ctrl+Shift+L)"));
+    }
 }
 
 } // namespace hoststudio::ui

@@ -6,16 +6,26 @@
 //
 // Owner: the Qt main thread. Reads settings once at construction (a copy of the values it shows).
 
+#include "hoststudio/ui/StudioSession.hpp"
+
+#include <QElapsedTimer>
 #include <QMainWindow>
 
+#include <memory>
+#include <string>
 #include <vector>
 
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QTimer;
 
 namespace hoststudio::core {
 class Settings;
+}
+namespace hoststudio::session {
+struct SessionSnapshot;
 }
 
 namespace hoststudio::ui {
@@ -26,11 +36,19 @@ class UrlsPanel;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // Without a session factory the window shows everything but cannot go live.
     explicit MainWindow(const core::Settings& settings, QWidget* parent = nullptr);
+    MainWindow(const core::Settings& settings, StudioSessionFactory sessionFactory, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // The seed's go-live steps, in order, as the progress list shows them.
     [[nodiscard]] static QStringList goLiveStepNames();
+
+    // The live event's `d` the next Go Live uses (a new one per "New event", or the opened naddr's).
+    [[nodiscard]] const std::string& eventId() const noexcept { return eventId_; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     QWidget* buildHeader();
@@ -39,12 +57,41 @@ private:
     void buildChatDock();
     void buildStatusBar(const core::Settings& settings);
 
+    // Event panel.
+    void newEvent();
+    void openEvent();
+    void updateGoLiveAvailability();
+
+    // Go Live / End (MainWindowSession.cpp).
+    void onGoLiveClicked();
+    void goLive();
+    void endStream();
+    void showSnapshot(const session::SessionSnapshot& snapshot);
+    void showSteps(const session::SessionSnapshot& snapshot);
+    void showBadges(const session::SessionSnapshot& snapshot);
+    void showHealth();
+    void showLiveTime();
+
+    StudioSessionFactory sessionFactory_;
+    std::unique_ptr<StudioSession> session_;
+    bool confirmEnd_ = true;
+    QString recordingFolder_;
+    std::string eventId_;
+    int lastStep_ = 0; // the last go-live step the controller reported
+
     QLabel* eventTitle_ = nullptr;
+    QLineEdit* titleInput_ = nullptr;
+    QLineEdit* naddrInput_ = nullptr;
+    QLabel* eventStatus_ = nullptr;
     QLabel* liveTimer_ = nullptr;
     QPushButton* goLiveButton_ = nullptr;
     QListWidget* stepList_ = nullptr;
     UrlsPanel* urlsPanel_ = nullptr;
+    QLabel* healthLabel_ = nullptr;
+    QTimer* ticker_ = nullptr; // once a second while a session runs: timer and health
+    QElapsedTimer liveSince_;
     std::vector<StatusBadge*> badges_;
+    std::vector<QString> relayUrls_; // in the order of the relay badges
 };
 
 } // namespace hoststudio::ui

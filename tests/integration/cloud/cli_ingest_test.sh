@@ -127,6 +127,28 @@ for r in json.load(sys.stdin): print(json.dumps(r["method"]))')) -eq 1 ]] || fai
   expect_in "$work/err" "missing cloud name, API secret"
   ;;
 
+secret_store)
+  # Cloud name and key in the settings, the API secret in the secret store (the private file here).
+  start_fake
+  printf 'cloudName=%s\napiKey=%s\n[secrets]\nbackend=file\n' "$cloud" "$api_key" >>"$work/hoststudio.ini"
+  run 1 ingest list
+  expect_in "$work/err" "missing API secret"
+  expect_in "$work/err" "hoststudio secret set cloudinary/apiSecret"
+  printf '%s\n' "$api_secret" >"$work/secret.txt"
+  run 0 secret set cloudinary/apiSecret <"$work/secret.txt"
+  run 0 ingest list
+  run 0 ingest create --name "From the store"
+  [[ $(field name <"$work/out") == "From the store" ]] || fail "create with the stored secret: $(cat "$work/out")"
+  # A wrong stored secret is rejected by the API, and never printed.
+  printf 'wrong-stored-secret-0000\n' >"$work/secret.txt"
+  run 0 secret set cloudinary/apiSecret <"$work/secret.txt"
+  run 1 ingest list
+  expect_in "$work/err" "credentials rejected"
+  ! grep -qF "wrong-stored-secret-0000" "$work/out" "$work/err" || fail "the stored secret was printed"
+  # The environment still wins over the store.
+  CLOUDINARY_API_SECRET=$api_secret run 0 ingest list
+  ;;
+
 not_configured)
   printf '[cloudinary]\napiBaseUrl=https://api.cloudinary.com\n' >"$work/hoststudio.ini"
   run 1 ingest list

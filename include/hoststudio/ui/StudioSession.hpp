@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#pragma once
+
+// What the window needs from a live session, without knowing how it is assembled: the Go Live
+// controller, the relays the event goes to, and the media statistics for the health line. The
+// application builds one from the settings (the same assembly `hoststudio live` uses); tests build
+// one from test parts.
+//
+// Owner and thread: the Qt main thread. The window keeps the session until the next Go Live or
+// until it closes; the controller's observer runs on the main thread.
+
+#include "hoststudio/core/Result.hpp"
+#include "hoststudio/media/LiveStats.hpp"
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hoststudio::session {
+class GoLiveController;
+}
+
+namespace hoststudio::ui {
+
+struct StudioSessionRequest {
+    std::string eventId;   // the live event's `d`
+    QString recordingPath; // empty: no local recording
+};
+
+class StudioSession {
+public:
+    virtual ~StudioSession() = default;
+    [[nodiscard]] virtual session::GoLiveController& controller() = 0;
+    // The relays the live event is published to, in the order of the settings.
+    [[nodiscard]] virtual std::vector<std::string> relays() const = 0;
+    // The media pipeline's statistics now, or nullopt when it does not run.
+    [[nodiscard]] virtual std::optional<media::LiveStats> sampleStats() = 0;
+};
+
+// Builds a session for one Go Live; the error says what to configure. `notes` receives what the
+// host should know but that does not stop anything ("using the local stand-in's test account").
+using StudioSessionFactory =
+    std::function<core::Result<std::unique_ptr<StudioSession>>(const StudioSessionRequest& request, QString& notes)>;
+
+} // namespace hoststudio::ui

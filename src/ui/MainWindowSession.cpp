@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The window's side of a live session: Go Live builds a session through the factory and starts the
+// controller; the controller's snapshots drive the step list, the badges, the URLs and the button;
+// End asks for confirmation (unless turned off in the settings) and ends from any state.
+#include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/ui/MainWindow.hpp"
+#include "hoststudio/ui/StatusBadge.hpp"
+#include "hoststudio/ui/UrlsPanel.hpp"
+
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace hoststudio::ui {
+
+namespace {
+
+constexpr int kMessageMs = 8000;
+
+QString fromStd(const std::string& text)
+{
+    return QString::fromStdString(text);
+}
+
+BadgeState badgeStateOf(session::PartHealth health)
+{
+    switch (health) {
+    case session::PartHealth::notUsed:
+    case session::PartHealth::idle:
+    case session::PartHealth::stopped: return BadgeState::idle;
+    case session::PartHealth::working: return BadgeState::connecting;
+    case session::PartHealth::ok: return BadgeState::healthy;
+    case session::PartHealth::degraded: return BadgeState::degraded;
+    case session::PartHealth::failed: return BadgeState::failed;
+    }
+    return BadgeState::idle;
+}
+
+QString partDetail(const QString& name, const session::PartStatus& part)
+{
+    QString text = QStringLiteral("%1: %2").arg(name, fromStd(std::string(session::toString(part.health))));
+    if (!part.detail.empty()) {
+        text += QStringLiteral(" — ") + fromStd(part.detail);
+    }
+    return text;
+}
+
+bool isRunning(session::SessionState state)
+{
+    return state == session::SessionState::goingLive || state == session::SessionState::live ||
+           state == session::SessionState::ending;
+}
+
+} // namespace
+
+void MainWindow::onGoLiveClicked()
+{
+    if (session_ != nullptr && isRunning(session_->controller().snapshot().state)) {
+        endStream();
+    } else {
+        goLive();
+    }
+}
+
+void MainWindow::goLive()
+{
+    if (!sessionFactory_ || titleInput_->text().trimmed().isEmpty()) {
+        return;
+    }
+    if (eventId_.empty()) {
+        newEvent();
+    }
+    StudioSessionRequest request;
+    request.eventId = eventId_;
+    if (!recordingFolder_.isEmpty()) {
+        const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd_HH-mm-ss"));
+        request.recordingPath = QDir(recordingFolder_).filePath(QStringLiteral("HostStudio_%1.mkv").arg(stamp));
+    }
+    session_.reset(); // the previous session's parts are done; only one runs at a time
+    QString notes;
+    auto created = sessionFactory_(request, notes);
+    if (!created) {
+        const QString why = fromStd(created.error().describe());
+        statusBar()->showMessage(tr("Cannot go live: %1").arg(why), kMessageMs);
+        QMessageBox::warning(this, tr("Cannot go live"), why);
+        return;
+    }
+    session_ = std::move(*created);
+    if (!notes.isEmpty()) {
+        statusBar()->showMessage(notes.trimmed(), kMessageMs);
+    }
+    session::GoLiveRequest goLive;
+    goLive.activity.identifier = eventId_;
+    goLive.activity.title = titleInput_->text().trimmed().toStdString();
+    goLive.activity.relays = session_->relays();
+    if (!request.recordingPath.isEmpty()) {
+        goLive.recordingPath = request.recordingPath.toStdString();
+    }
+    session_->controller().setObserver([this](const session::SessionSnapshot& snapshot) { showSnapshot(snapshot); });
+    if (const core::Status started = session_->controller().goLive(std::move(goLive)); !started.ok()) {
+        const QString why = fromStd(started.error().describe());
+        statusBar()->showMessage(tr("Cannot go live: %1").arg(why), kMessageMs);
+        QMessageBox::warning(this, tr("Cannot go live"), why);
+        session_.reset();
+        return;
+    }
+    titleInput_->setEnabled(false);
+    naddrInput_->setEnabled(false);
+    liveSince_.invalidate();
+    lastStep_ = 0;
+    ticker_->start();
+    showSnapshot(session_->controller().snapshot());
+}
+
+void MainWindow::endStream()
+{
+    if (session_ == nullptr) {
+        return;
+    }
+    if (confirmEnd_) {
+        const auto answer = QMessageBox::question(
+            this, tr("End the stream?"),
+            tr("Viewers stop seeing the stream, the ingest is stopped and the event is marked ended on Nostr."),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes || session_ == nullptr) {
+            return;
+        }
+    }
+    session_->controller().end();
+}
+
+void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
+{
+    showSteps(snapshot);
+    showBadges(snapshot);
+
+    if (snapshot.hlsPlaybackUrl) {
+        urlsPanel_->setPlaybackUrl(fromStd(*snapshot.hlsPlaybackUrl));
+    }
+    if (snapshot.playerPageUrl) {
+        urlsPanel_->setPlayerPageUrl(fromStd(*snapshot.playerPageUrl));
+    }
+    if (!snapshot.naddr.empty()) {
+        urlsPanel_->setNaddr(fromStd(snapshot.naddr));
+    }
+
+    switch (snapshot.state) {
+    case session::SessionState::goingLive:
+        goLiveButton_->setText(tr("Cancel"));
+        goLiveButton_->setToolTip(tr("Stop going live and undo what was started"));
+        statusBar()->showMessage(fromStd(snapshot.stepText));
+        break;
+    case session::SessionState::live:
+        if (!liveSince_.isValid()) {
+            liveSince_.start();
+        }
+        goLiveButton_->setText(tr("End Stream"));
+        goLiveButton_->setToolTip(tr("End the stream cleanly (Ctrl+Shift+E)"));
+        eventStatus_->setText(tr("Event %1 is live.").arg(fromStd(eventId_)));
+        statusBar()->showMessage(snapshot.degraded ? tr("Live, degraded: see the badges for what is down and retrying")
+                                                   : tr("Live"));
+        break;
+    case session::SessionState::ending:
+        goLiveButton_->setText(tr("Ending…"));
+        goLiveButton_->setEnabled(false);
+        statusBar()->showMessage(tr("Ending the stream…"));
+        break;
+    case session::SessionState::ended:
+    case session::SessionState::failed:
+    case session::SessionState::idle: {
+        ticker_->stop();
+        showHealth();
+        goLiveButton_->setText(tr("Go Live"));
+        titleInput_->setEnabled(true);
+        naddrInput_->setEnabled(true);
+        updateGoLiveAvailability();
+        QString message;
+        if (snapshot.state == session::SessionState::failed) {
+            message = tr("Go Live failed: %1").arg(fromStd(snapshot.error.describe()));
+        } else if (snapshot.state == session::SessionState::ended) {
+            message = snapshot.error ? tr("The stream ended: %1").arg(fromStd(snapshot.error.describe()))
+                                     : tr("The stream ended cleanly");
+        }
+        if (!snapshot.leftovers.empty()) {
+            QStringList left;
+            for (const std::string& item : snapshot.leftovers) {
+                left.append(fromStd(item));
+            }
+            message += tr(" — not cleaned up: %1").arg(left.join(QStringLiteral("; ")));
+        }
+        if (!message.isEmpty()) {
+            statusBar()->showMessage(message);
+        }
+        if (snapshot.state == session::SessionState::ended) {
+            eventStatus_->setText(tr("Event %1 ended. New event starts another one.").arg(fromStd(eventId_)));
+        }
+        break;
+    }
+    }
+}
+
+void MainWindow::showSteps(const session::SessionSnapshot& snapshot)
+{
+    const QStringList names = goLiveStepNames();
+    // A failed Go Live resets the controller's step: the step it failed in is the last one seen.
+    if (snapshot.step != session::GoLiveStep::none) {
+        lastStep_ = static_cast<int>(snapshot.step);
+    } else if (snapshot.state == session::SessionState::idle) {
+        lastStep_ = 0;
+    }
+    const int current = snapshot.state == session::SessionState::failed ? lastStep_ : static_cast<int>(snapshot.step);
+    for (int index = 0; index < stepList_->count() && index < names.size(); ++index) {
+        const int number = index + 1;
+        QString mark = QStringLiteral("○");
+        QString state = tr("waiting");
+        if (snapshot.state == session::SessionState::live || number < current ||
+            (snapshot.state == session::SessionState::ending && current == 0)) {
+            mark = QStringLiteral("✓");
+            state = tr("done");
+        } else if (number == current) {
+            if (snapshot.state == session::SessionState::failed) {
+                mark = QStringLiteral("✗");
+                state = tr("failed");
+            } else {
+                mark = QStringLiteral("●");
+                state = tr("running");
+            }
+        }
+        if (snapshot.state == session::SessionState::idle) {
+            mark = QStringLiteral("○");
+            state = tr("waiting");
+        }
+        QListWidgetItem* item = stepList_->item(index);
+        QString text = QStringLiteral("%1  %2 of %3: %4").arg(mark).arg(number).arg(names.size()).arg(names.at(index));
+        if (number == current && snapshot.state == session::SessionState::failed && snapshot.error) {
+            text += QStringLiteral("\n     ") + fromStd(snapshot.error.describe());
+        }
+        item->setText(text);
+        item->setData(Qt::UserRole, state);
+        item->setData(Qt::AccessibleTextRole, QStringLiteral("%1: %2").arg(names.at(index), state));
+    }
+}
+
+void MainWindow::showBadges(const session::SessionSnapshot& snapshot)
+{
+    for (StatusBadge* badge : badges_) {
+        const QString name = badge->objectName();
+        if (name == QLatin1String("ingestBadge")) {
+            badge->setState(badgeStateOf(snapshot.ingest.health), partDetail(tr("Ingest"), snapshot.ingest));
+        } else if (name == QLatin1String("channelBadge")) {
+            badge->setState(badgeStateOf(snapshot.channel.health), partDetail(tr("Channel"), snapshot.channel));
+        } else if (name == QLatin1String("recordingBadge")) {
+            badge->setState(badgeStateOf(snapshot.recording.health), partDetail(tr("Recording"), snapshot.recording));
+        }
+    }
+    // A relay badge follows that relay's answer to the last publish; before the first, the Nostr part.
+    for (std::size_t index = 0; index < relayUrls_.size(); ++index) {
+        StatusBadge* badge = findChild<StatusBadge*>(QStringLiteral("relayBadge%1").arg(index));
+        if (badge == nullptr) {
+            continue;
+        }
+        const std::string url = relayUrls_[index].toStdString();
+        const auto outcome = std::find_if(snapshot.relays.begin(), snapshot.relays.end(),
+                                          [&url](const session::RelayOutcome& relay) { return relay.relay == url; });
+        if (outcome == snapshot.relays.end()) {
+            badge->setState(badgeStateOf(snapshot.nostr.health), partDetail(relayUrls_[index], snapshot.nostr));
+        } else if (outcome->accepted) {
+            badge->setState(BadgeState::healthy, tr("%1: the live event is stored").arg(relayUrls_[index]));
+        } else {
+            badge->setState(BadgeState::degraded,
+                            tr("%1: %2 (published again later)").arg(relayUrls_[index], fromStd(outcome->message)));
+        }
+    }
+}
+
+void MainWindow::showHealth()
+{
+    const auto stats = session_ != nullptr ? session_->sampleStats() : std::nullopt;
+    if (!stats) {
+        return;
+    }
+    double kbps = 0.0;
+    std::uint64_t dropped = 0;
+    for (const media::OutputStats& output : stats->outputs) {
+        kbps += output.bitrateKbps;
+        dropped += output.droppedFrames;
+    }
+    healthLabel_->setText(tr("%1 fps · %2 kbps · dropped %3 · skipped %4 · CPU %5 %")
+                              .arg(stats->fps, 0, 'f', 1)
+                              .arg(kbps, 0, 'f', 0)
+                              .arg(dropped)
+                              .arg(stats->framesSkipped)
+                              .arg(stats->cpuPercent, 0, 'f', 0));
+}
+
+void MainWindow::showLiveTime()
+{
+    if (!liveSince_.isValid()) {
+        return;
+    }
+    const qint64 seconds = liveSince_.elapsed() / 1000;
+    liveTimer_->setText(QStringLiteral("%1:%2:%3")
+                            .arg(seconds / 3600, 2, 10, QLatin1Char('0'))
+                            .arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'))
+                            .arg(seconds % 60, 2, 10, QLatin1Char('0')));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (session_ != nullptr && isRunning(session_->controller().snapshot().state)) {
+        const auto answer =
+            QMessageBox::question(this, tr("End the stream and quit?"),
+                                  tr("You are live. Quitting ends the stream cleanly first (a few seconds)."),
+                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        session_->controller().end();
+        // Close once the end sequence is done; the observer sees `ended`.
+        auto* waiter = new QTimer(this);
+        connect(waiter, &QTimer::timeout, this, [this, waiter] {
+            if (session_ == nullptr || !isRunning(session_->controller().snapshot().state)) {
+                waiter->stop();
+                close();
+            }
+        });
+        waiter->start(100);
+        event->ignore();
+        return;
+    }
+    event->accept();
+}
+
+} // namespace hoststudio::ui

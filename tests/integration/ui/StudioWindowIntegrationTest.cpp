@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The studio window on the local stack (nginx-rtmp, relay), as a host uses it: type a title, click
+// Go Live, watch every step turn done, the stream arrives and plays from the shown HLS URL
+// (ffprobe), the URL copied to the clipboard reads back the same, the relay holds the live event
+// (nostr-tools); End turns it `ended`. Runs under the X server of DISPLAY (Xvfb in scripts/dev test).
+#include "hoststudio/app/WindowSession.hpp"
+#include "hoststudio/core/Settings.hpp"
+#include "hoststudio/nostr/Keys.hpp"
+#include "hoststudio/ui/MainWindow.hpp"
+#include "hoststudio/ui/StatusBadge.hpp"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProcess>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace hoststudio {
+namespace {
+
+QString environment(const char* name)
+{
+    return QString::fromLocal8Bit(qgetenv(name));
+}
+
+// node query-activity.mjs RELAY AUTHOR D → the newest 30311 and whether nostr-tools verifies it.
+QJsonObject queryActivity(const QString& relay, const QString& author, const QString& identifier)
+{
+    QProcess node;
+    node.start(QStringLiteral(HOSTSTUDIO_NODE_EXECUTABLE),
+               {QStringLiteral(HOSTSTUDIO_QUERY_ACTIVITY_SCRIPT), relay, author, identifier});
+    if (!node.waitForFinished(20000) || node.exitCode() != 0) {
+        ADD_FAILURE() << "query-activity failed: " << node.readAllStandardError().toStdString();
+        return {};
+    }
+    return QJsonDocument::fromJson(node.readAllStandardOutput()).object();
+}
+
+QString tagValue(const QJsonObject& event, const QString& name)
+{
+    for (const auto& tag : event.value(QStringLiteral("tags")).toArray()) {
+        const auto entries = tag.toArray();
+        if (entries.size() >= 2 && entries.at(0).toString() == name) {
+            return entries.at(1).toString();
+        }
+    }
+    return {};
+}
+
+class StudioWindowIntegrationTest : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        const QString stackDir = environment("HOSTSTUDIO_STACK_DIR");
+        ASSERT_FALSE(stackDir.isEmpty()) << "run under the ctest fixture `stack`";
+        const QString stackConfig = QDir(stackDir).filePath(QStringLiteral("hoststudio.ini"));
+        ASSERT_TRUE(QFile::exists(stackConfig)) << stackConfig.toStdString();
+        ASSERT_TRUE(work_.isValid());
+        const QString config = work_.filePath(QStringLiteral("hoststudio.ini"));
+        ASSERT_TRUE(QFile::copy(stackConfig, config));
+        QFile::setPermissions(config, QFile::ReadOwner | QFile::WriteOwner);
+        // Private state: the crash journal, the key, the secrets of this test only.
+        qputenv("XDG_STATE_HOME", work_.filePath(QStringLiteral("state")).toLocal8Bit());
+        qputenv("XDG_CONFIG_HOME", work_.filePath(QStringLiteral("config")).toLocal8Bit());
+        qputenv("XDG_DATA_HOME", work_.filePath(QStringLiteral("data")).toLocal8Bit());
+        auto key = nostr::SecretKey::generate();
+        ASSERT_TRUE(key.ok());
+        hostHex_ = QString::fromStdString(key->publicKey().value().toHex());
+        qputenv("HOSTSTUDIO_NOSTR_KEY", QByteArray::fromStdString(std::string(key->toHex().view())));
+
+        auto opened = core::Settings::openFile(config);
+        ASSERT_TRUE(opened.ok()) << opened.error().describe();
+        settings_ = std::make_unique<core::Settings>(std::move(*opened));
+        ASSERT_TRUE(settings_->set(core::setting::ingestProvider, QStringLiteral("custom")).ok());
+        ASSERT_TRUE(settings_->set(core::setting::confirmEndStream, false).ok());
+        ASSERT_TRUE(settings_->sync().ok());
+        relay_ = settings_->textList(core::setting::nostrRelays).value(0);
+        ASSERT_FALSE(relay_.isEmpty());
+
+        window_ = std::make_unique<ui::MainWindow>(*settings_, app::makeWindowSessionFactory(*settings_));
+        window_->show();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(window_.get()));
+    }
+
+    void TearDown() override
+    {
+        window_.reset();
+        qunsetenv("HOSTSTUDIO_NOSTR_KEY");
+    }
+
+    template <typename T> T* child(const char* objectName)
+    {
+        T* found = window_->findChild<T*>(QLatin1String(objectName));
+        EXPECT_NE(found, nullptr) << "no " << objectName;
+        return found;
+    }
+
+    QTemporaryDir work_;
+    std::unique_ptr<core::Settings> settings_;
+    std::unique_ptr<ui::MainWindow> window_;
+    QString hostHex_;
+    QString relay_;
+};
+
+TEST_F(StudioWindowIntegrationTest, GoLiveFromTheWindowStreamsAnnouncesAndEnds)
+{
+    QTest::keyClicks(child<QLineEdit>("eventTitleInput"), QStringLiteral("Window town hall"));
+    auto* button = child<QPushButton>("goLiveButton");
+    ASSERT_TRUE(button->isEnabled());
+    QTest::mouseClick(button, Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return button->text() == QStringLiteral("End Stream"); }, 40000))
+        << "not live: " << window_->statusBar()->currentMessage().toStdString();
+
+    auto* steps = child<QListWidget>("goLiveSteps");
+    for (int index = 0; index < steps->count(); ++index) {
+        EXPECT_EQ(steps->item(index)->data(Qt::UserRole).toString(), QStringLiteral("done"))
+            << steps->item(index)->text().toStdString();
+    }
+    EXPECT_EQ(child<ui::StatusBadge>("ingestBadge")->state(), ui::BadgeState::healthy);
+    // The relay's answer to the live event may come just after the stream is live.
+    auto* relayBadge = child<ui::StatusBadge>("relayBadge0");
+    EXPECT_TRUE(QTest::qWaitFor([&] { return relayBadge->state() == ui::BadgeState::healthy; }, 10000))
+        << relayBadge->toolTip().toStdString();
+
+    // The stream plays from the URL the window shows.
+    const QString playback = child<QLineEdit>("playbackField")->text();
+    ASSERT_TRUE(playback.startsWith(QStringLiteral("http://127.0.0.1:"))) << playback.toStdString();
+    bool plays = false;
+    QString probeOutput;
+    for (int attempt = 0; attempt < 40 && !plays; ++attempt) {
+        QProcess probe;
+        probe.start(QStringLiteral("ffprobe"),
+                    {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-show_entries"),
+                     QStringLiteral("stream=codec_name"), QStringLiteral("-of"), QStringLiteral("csv=p=0"), playback});
+        probe.waitForFinished(15000);
+        probeOutput = QString::fromUtf8(probe.readAllStandardOutput() + probe.readAllStandardError());
+        plays = probe.exitCode() == 0 && probeOutput.contains(QStringLiteral("h264"));
+        if (!plays) {
+            QTest::qWait(500);
+        }
+    }
+    EXPECT_TRUE(plays) << playback.toStdString() << ": " << probeOutput.toStdString();
+
+    // Copy, then read it back from the clipboard.
+    QApplication::clipboard()->setText(QStringLiteral("before"));
+    QTest::mouseClick(child<QToolButton>("copyPlaybackButton"), Qt::LeftButton);
+    EXPECT_EQ(QApplication::clipboard()->text(), playback);
+
+    // The relay holds the live event with that URL.
+    const QString identifier = QString::fromStdString(window_->eventId());
+    QJsonObject live = queryActivity(relay_, hostHex_, identifier);
+    EXPECT_TRUE(live.value(QStringLiteral("valid")).toBool());
+    const QJsonObject liveEvent = live.value(QStringLiteral("event")).toObject();
+    EXPECT_EQ(tagValue(liveEvent, QStringLiteral("status")), QStringLiteral("live"));
+    EXPECT_EQ(tagValue(liveEvent, QStringLiteral("streaming")), playback);
+    EXPECT_EQ(tagValue(liveEvent, QStringLiteral("title")), QStringLiteral("Window town hall"));
+
+    const QByteArray screenshotDir = qgetenv("HOSTSTUDIO_SCREENSHOT_DIR");
+    if (!screenshotDir.isEmpty()) {
+        QDir().mkpath(QString::fromLocal8Bit(screenshotDir));
+        QTest::qWait(1200); // the health line's first refresh
+        window_->grab().save(QDir(QString::fromLocal8Bit(screenshotDir)).filePath(QStringLiteral("live-window.png")));
+    }
+
+    // End Stream: the event turns `ended`.
+    QTest::mouseClick(button, Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return button->text() == QStringLiteral("Go Live"); }, 15000))
+        << window_->statusBar()->currentMessage().toStdString();
+    EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("ended cleanly")))
+        << window_->statusBar()->currentMessage().toStdString();
+    const QJsonObject ended = queryActivity(relay_, hostHex_, identifier).value(QStringLiteral("event")).toObject();
+    EXPECT_EQ(tagValue(ended, QStringLiteral("status")), QStringLiteral("ended"));
+    EXPECT_TRUE(tagValue(ended, QStringLiteral("streaming")).isEmpty());
+}
+
+} // namespace
+} // namespace hoststudio
+
+int main(int argc, char** argv)
+{
+    if (std::getenv("DISPLAY") == nullptr && std::getenv("QT_QPA_PLATFORM") == nullptr) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    testing::InitGoogleTest(&argc, argv);
+    QApplication application(argc, argv);
+    return RUN_ALL_TESTS();
+}

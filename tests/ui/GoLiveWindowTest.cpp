@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The window driving a Go Live controller over test parts (on virtual time): the button, the step
+// list, the badges, the URLs, End with and without confirmation, and failures shown with their reason.
+#include "../unit/session/SessionTestParts.hpp"
+
+#include "hoststudio/core/Settings.hpp"
+#include "hoststudio/nostr/Nip19.hpp"
+#include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/ui/MainWindow.hpp"
+#include "hoststudio/ui/StatusBadge.hpp"
+#include "hoststudio/ui/UrlsPanel.hpp"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QToolButton>
+
+#include <gtest/gtest.h>
+
+namespace hoststudio::ui {
+namespace {
+
+const std::vector<std::string> kRelays{"ws://127.0.0.1:7447", "ws://127.0.0.1:7448"};
+
+// A session whose parts are test doubles and whose time is virtual: the test advances it.
+class FakeStudioSession final : public StudioSession {
+public:
+    explicit FakeStudioSession(const std::function<void(FakeStudioSession&)>& configure)
+    {
+        configure(*this);
+        controller_ = std::make_unique<session::GoLiveController>(
+            session::GoLiveController::Parts{ingest, media, announcer, nullptr}, scheduler, nullptr);
+    }
+    session::GoLiveController& controller() override { return *controller_; }
+    [[nodiscard]] std::vector<std::string> relays() const override { return kRelays; }
+    std::optional<media::LiveStats> sampleStats() override
+    {
+        media::LiveStats stats;
+        stats.fps = 30.0;
+        stats.framesSkipped = 2;
+        stats.cpuPercent = 41.0;
+        media::OutputStats output;
+        output.bitrateKbps = 2496.0;
+        output.droppedFrames = 3;
+        stats.outputs.push_back(output);
+        return stats;
+    }
+
+    session::testing::VirtualScheduler scheduler;
+    session::testing::CallLog log;
+    session::testing::FakeIngest ingest{log};
+    session::testing::FakeMedia media{log};
+    session::testing::FakeAnnouncer announcer{log};
+
+private:
+    std::unique_ptr<session::GoLiveController> controller_;
+};
+
+class GoLiveWindowTest : public testing::Test {
+protected:
+    void open(bool confirmEnd = false)
+    {
+        core::Settings settings = core::Settings::atPath(directory_.filePath(QStringLiteral("hoststudio.ini")));
+        ASSERT_TRUE(settings
+                        .set(core::setting::nostrRelays,
+                             QStringList{QString::fromStdString(kRelays[0]), QString::fromStdString(kRelays[1])})
+                        .ok());
+        ASSERT_TRUE(settings.set(core::setting::confirmEndStream, confirmEnd).ok());
+        ASSERT_TRUE(settings.sync().ok());
+        window_ = std::make_unique<MainWindow>(settings,
+                                               [this](const StudioSessionRequest& request,
+                                                      QString& notes) -> core::Result<std::unique_ptr<StudioSession>> {
+                                                   requests_.push_back(request);
+                                                   if (factoryError_) {
+                                                       return *factoryError_;
+                                                   }
+                                                   notes = QStringLiteral("using the local stand-in's test account");
+                                                   auto created = std::make_unique<FakeStudioSession>(configure_);
+                                                   session_ = created.get();
+                                                   return std::unique_ptr<StudioSession>(std::move(created));
+                                               });
+        window_->show();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(window_.get()));
+    }
+
+    template <typename T> T* child(const char* objectName)
+    {
+        T* found = window_->findChild<T*>(QLatin1String(objectName));
+        EXPECT_NE(found, nullptr) << "no " << objectName;
+        return found;
+    }
+    QPushButton* button() { return child<QPushButton>("goLiveButton"); }
+    QString step(int index) { return child<QListWidget>("goLiveSteps")->item(index)->text(); }
+    QString stepState(int index)
+    {
+        return child<QListWidget>("goLiveSteps")->item(index)->data(Qt::UserRole).toString();
+    }
+    void typeTitle(const QString& title) { QTest::keyClicks(child<QLineEdit>("eventTitleInput"), title); }
+    void clickGoLive()
+    {
+        QTest::mouseClick(button(), Qt::LeftButton);
+        if (session_ != nullptr) {
+            session_->scheduler.drain();
+        }
+    }
+    // Answers the next modal message box with `which` once it is shown.
+    static void answerNextMessageBox(QMessageBox::StandardButton which)
+    {
+        QTimer::singleShot(0, [which] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            ASSERT_NE(box, nullptr) << "no message box is shown";
+            box->button(which)->click();
+        });
+    }
+
+    QTemporaryDir directory_;
+    std::unique_ptr<MainWindow> window_;
+    std::function<void(FakeStudioSession&)> configure_ = [](FakeStudioSession&) {};
+    std::optional<core::Error> factoryError_;
+    FakeStudioSession* session_ = nullptr;
+    std::vector<StudioSessionRequest> requests_;
+};
+
+TEST_F(GoLiveWindowTest, GoLiveWaitsForATitle)
+{
+    open();
+    EXPECT_FALSE(button()->isEnabled());
+    typeTitle(QStringLiteral("Quarterly town hall"));
+    EXPECT_TRUE(button()->isEnabled());
+    EXPECT_EQ(child<QLabel>("eventTitle")->text(), QStringLiteral("Quarterly town hall"));
+    child<QLineEdit>("eventTitleInput")->clear();
+    EXPECT_FALSE(button()->isEnabled());
+}
+
+TEST_F(GoLiveWindowTest, OneClickRunsEveryStepAndShowsTheUrls)
+{
+    open();
+    typeTitle(QStringLiteral("Quarterly town hall"));
+    clickGoLive();
+    ASSERT_NE(session_, nullptr);
+    ASSERT_EQ(requests_.size(), 1U);
+    EXPECT_FALSE(requests_[0].eventId.empty());
+    EXPECT_EQ(session_->controller().snapshot().state, session::SessionState::live);
+    for (int index = 0; index < 6; ++index) {
+        EXPECT_EQ(stepState(index), QStringLiteral("done")) << step(index).toStdString();
+        EXPECT_TRUE(step(index).startsWith(QStringLiteral("✓"))) << step(index).toStdString();
+    }
+    EXPECT_EQ(button()->text(), QStringLiteral("End Stream"));
+    EXPECT_EQ(child<StatusBadge>("ingestBadge")->state(), BadgeState::healthy);
+    EXPECT_EQ(child<StatusBadge>("relayBadge0")->state(), BadgeState::healthy);
+    EXPECT_EQ(child<StatusBadge>("relayBadge1")->state(), BadgeState::healthy);
+    EXPECT_FALSE(child<QLineEdit>("eventTitleInput")->isEnabled());
+
+    // The playback URL is shown and copied as it is.
+    EXPECT_EQ(child<QLineEdit>("playbackField")->text(),
+              QString::fromStdString(*session_->ingest.endpoint.hlsPlaybackUrl));
+    QApplication::clipboard()->setText(QStringLiteral("before"));
+    QTest::mouseClick(child<QToolButton>("copyPlaybackButton"), Qt::LeftButton);
+    EXPECT_EQ(QApplication::clipboard()->text(), QString::fromStdString(*session_->ingest.endpoint.hlsPlaybackUrl));
+    EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("copied")));
+
+    // The naddr shown names this host's event.
+    const QString naddr = child<QLineEdit>("naddrField")->text();
+    auto decoded = nostr::decodeNip19(naddr.toStdString());
+    ASSERT_TRUE(decoded.ok()) << naddr.toStdString();
+    const auto& address = std::get<nostr::NaddrEntity>(*decoded);
+    EXPECT_EQ(address.identifier, requests_[0].eventId);
+    EXPECT_EQ(address.kind, 30311U);
+}
+
+TEST_F(GoLiveWindowTest, TheHealthLineShowsTheMediaStatistics)
+{
+    open();
+    typeTitle(QStringLiteral("Health"));
+    clickGoLive();
+    QTest::qWait(1300); // one tick of the window's once-a-second refresh
+    const QString health = child<QLabel>("healthLabel")->text();
+    EXPECT_TRUE(health.contains(QStringLiteral("30.0 fps"))) << health.toStdString();
+    EXPECT_TRUE(health.contains(QStringLiteral("2496 kbps"))) << health.toStdString();
+    EXPECT_TRUE(health.contains(QStringLiteral("dropped 3"))) << health.toStdString();
+    EXPECT_TRUE(health.contains(QStringLiteral("skipped 2"))) << health.toStdString();
+}
+
+TEST_F(GoLiveWindowTest, ARelayThatRefusesIsDegradedWithItsReason)
+{
+    configure_ = [](FakeStudioSession& session) { session.announcer.relayAccepts[kRelays[1]] = false; };
+    open();
+    typeTitle(QStringLiteral("Partly refused"));
+    clickGoLive();
+    EXPECT_EQ(child<StatusBadge>("relayBadge0")->state(), BadgeState::healthy);
+    auto* refused = child<StatusBadge>("relayBadge1");
+    EXPECT_EQ(refused->state(), BadgeState::degraded);
+    EXPECT_TRUE(refused->toolTip().contains(QStringLiteral("blocked: not allowed")))
+        << refused->toolTip().toStdString();
+    EXPECT_TRUE(refused->toolTip().contains(QString::fromStdString(kRelays[1])));
+}
+
+TEST_F(GoLiveWindowTest, AnIngestFailureMarksItsStepAndSaysWhy)
+{
+    configure_ = [](FakeStudioSession& session) { session.ingest.prepareAnswer = session::testing::Answer::fail; };
+    open();
+    typeTitle(QStringLiteral("Bad credentials"));
+    clickGoLive();
+    EXPECT_EQ(stepState(0), QStringLiteral("failed"));
+    EXPECT_TRUE(step(0).startsWith(QStringLiteral("✗")));
+    EXPECT_TRUE(step(0).contains(QStringLiteral("401: check the API key"))) << step(0).toStdString();
+    EXPECT_EQ(stepState(1), QStringLiteral("waiting"));
+    EXPECT_EQ(button()->text(), QStringLiteral("Go Live"));
+    EXPECT_TRUE(button()->isEnabled());
+    EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("Go Live failed")));
+    EXPECT_TRUE(child<QLineEdit>("eventTitleInput")->isEnabled());
+}
+
+TEST_F(GoLiveWindowTest, EndWithoutConfirmationEndsCleanly)
+{
+    open(/*confirmEnd=*/false);
+    typeTitle(QStringLiteral("Short show"));
+    clickGoLive();
+    ASSERT_EQ(button()->text(), QStringLiteral("End Stream"));
+    clickGoLive();
+    EXPECT_EQ(session_->controller().snapshot().state, session::SessionState::ended);
+    EXPECT_EQ(button()->text(), QStringLiteral("Go Live"));
+    EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("ended cleanly")))
+        << window_->statusBar()->currentMessage().toStdString();
+    EXPECT_EQ(session_->announcer.published.back().status, nostr::LiveStatus::ended);
+}
+
+TEST_F(GoLiveWindowTest, EndAsksFirstWhenConfirmationIsOn)
+{
+    open(/*confirmEnd=*/true);
+    typeTitle(QStringLiteral("Careful show"));
+    clickGoLive();
+    answerNextMessageBox(QMessageBox::Cancel);
+    clickGoLive();
+    EXPECT_EQ(session_->controller().snapshot().state, session::SessionState::live) << "Cancel keeps the stream";
+    answerNextMessageBox(QMessageBox::Yes);
+    clickGoLive();
+    EXPECT_EQ(session_->controller().snapshot().state, session::SessionState::ended);
+}
+
+TEST_F(GoLiveWindowTest, ASessionThatCannotBeBuiltIsExplained)
+{
+    factoryError_ = core::Error{std::make_error_code(std::errc::invalid_argument),
+                                "the seed backend is not configured: set backend/url"};
+    open();
+    typeTitle(QStringLiteral("Misconfigured"));
+    answerNextMessageBox(QMessageBox::Ok);
+    clickGoLive();
+    EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("set backend/url")));
+    EXPECT_EQ(button()->text(), QStringLiteral("Go Live"));
+}
+
+TEST_F(GoLiveWindowTest, OpensAnEventByItsNaddr)
+{
+    open();
+    nostr::NaddrEntity address;
+    address.identifier = "town-hall-2026";
+    address.kind = 30311;
+    address.author.fill(0x11);
+    const std::string naddr = nostr::encodeNip19(address).value();
+    QTest::keyClicks(child<QLineEdit>("naddrInput"), QString::fromStdString(naddr));
+    QTest::mouseClick(child<QPushButton>("openEventButton"), Qt::LeftButton);
+    EXPECT_EQ(window_->eventId(), "town-hall-2026");
+    typeTitle(QStringLiteral("Town hall"));
+    clickGoLive();
+    ASSERT_EQ(requests_.size(), 1U);
+    EXPECT_EQ(requests_[0].eventId, "town-hall-2026");
+
+    // Not a live activity: refused with what to paste instead.
+    address.kind = 1;
+    child<QLineEdit>("naddrInput")->setEnabled(true);
+    child<QLineEdit>("naddrInput")->setText(QString::fromStdString(nostr::encodeNip19(address).value()));
+    QTest::mouseClick(child<QPushButton>("openEventButton"), Qt::LeftButton);
+    EXPECT_TRUE(child<QLabel>("eventStatus")->text().contains(QStringLiteral("kind 30311")));
+}
+
+} // namespace
+} // namespace hoststudio::ui
