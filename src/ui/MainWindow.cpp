@@ -4,6 +4,7 @@
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/core/Version.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
+#include "hoststudio/ui/SettingsDialog.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
 
@@ -28,6 +29,8 @@
 #include <QToolButton>
 #include <QUuid>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #include <variant>
 
@@ -67,20 +70,12 @@ QStringList MainWindow::goLiveStepNames()
     };
 }
 
-MainWindow::MainWindow(const core::Settings& settings, QWidget* parent)
-    : MainWindow(settings, StudioSessionFactory{}, parent)
+MainWindow::MainWindow(core::Settings& settings, QWidget* parent) : MainWindow(settings, StudioSessionFactory{}, parent)
 {}
 
-MainWindow::MainWindow(const core::Settings& settings, StudioSessionFactory sessionFactory, QWidget* parent)
-    : QMainWindow(parent), sessionFactory_(std::move(sessionFactory))
+MainWindow::MainWindow(core::Settings& settings, StudioSessionFactory sessionFactory, QWidget* parent)
+    : QMainWindow(parent), settings_(settings), sessionFactory_(std::move(sessionFactory))
 {
-    confirmEnd_ = settings.flag(core::setting::confirmEndStream);
-    if (settings.flag(core::setting::recordingEnabled)) {
-        recordingFolder_ = settings.text(core::setting::recordingDirectory);
-        if (recordingFolder_.isEmpty()) {
-            recordingFolder_ = QStandardPaths::writableLocation(QStandardPaths::MoviesLocation);
-        }
-    }
     registerStudioResources();
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("%1 %2").arg(QLatin1String(core::kApplicationName), QLatin1String(core::kVersion)));
@@ -94,14 +89,14 @@ MainWindow::MainWindow(const core::Settings& settings, StudioSessionFactory sess
 
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(buildLeftColumn());
-    splitter->addWidget(buildCentre(settings));
+    splitter->addWidget(buildCentre());
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
 
     buildChatDock();
-    buildStatusBar(settings);
+    buildStatusBar();
     resize(1280, 720);
 
     ticker_ = new QTimer(this);
@@ -111,6 +106,7 @@ MainWindow::MainWindow(const core::Settings& settings, StudioSessionFactory sess
         showHealth();
     });
     connect(goLiveButton_, &QPushButton::clicked, this, &MainWindow::onGoLiveClicked);
+    applySettings();
     // The keyboard path to the one button that matters: Go Live when idle, End Stream when live.
     auto* goLiveShortcut = new QShortcut(QKeySequence(tr("Ctrl+Shift+L")), this);
     connect(goLiveShortcut, &QShortcut::activated, this, [this] {
@@ -152,6 +148,14 @@ QWidget* MainWindow::buildHeader()
     liveTimer_->setFont(timerFont);
     liveTimer_->setToolTip(tr("Time live"));
     row->addWidget(liveTimer_);
+
+    auto* settingsButton = new QToolButton;
+    settingsButton->setObjectName(QStringLiteral("settingsButton"));
+    settingsButton->setText(tr("Settings…"));
+    settingsButton->setToolTip(tr("Provider, credentials, relays, Nostr key, encoder, recording (Ctrl+,)"));
+    settingsButton->setShortcut(QKeySequence(tr("Ctrl+,")));
+    connect(settingsButton, &QToolButton::clicked, this, &MainWindow::openSettings);
+    row->addWidget(settingsButton);
 
     goLiveButton_ = new QPushButton(tr("Go Live"));
     goLiveButton_->setObjectName(QStringLiteral("goLiveButton"));
@@ -248,7 +252,7 @@ QWidget* MainWindow::buildLeftColumn()
     return column;
 }
 
-QWidget* MainWindow::buildCentre(const core::Settings& settings)
+QWidget* MainWindow::buildCentre()
 {
     auto* centre = new QWidget;
     auto* layout = new QVBoxLayout(centre);
@@ -264,7 +268,6 @@ QWidget* MainWindow::buildCentre(const core::Settings& settings)
 
     urlsPanel_ = new UrlsPanel;
     urlsPanel_->setObjectName(QStringLiteral("urlsPanel"));
-    urlsPanel_->setIngestServer(settings.text(core::setting::ingestRtmpUrl));
     connect(urlsPanel_, &UrlsPanel::copied, this,
             [this](const QString& what) { statusBar()->showMessage(tr("%1 copied").arg(what), kCopyConfirmationMs); });
     layout->addWidget(urlsPanel_);
@@ -292,7 +295,7 @@ void MainWindow::buildChatDock()
     addDockWidget(Qt::RightDockWidgetArea, dock);
 }
 
-void MainWindow::buildStatusBar(const core::Settings& settings)
+void MainWindow::buildStatusBar()
 {
     QStatusBar* bar = statusBar();
     bar->setObjectName(QStringLiteral("statusBar"));
@@ -304,13 +307,11 @@ void MainWindow::buildStatusBar(const core::Settings& settings)
     };
     addBadge(tr("Ingest"), QStringLiteral("ingestBadge"));
     addBadge(tr("Channel"), QStringLiteral("channelBadge"));
-    const QStringList relays = settings.textList(core::setting::nostrRelays);
-    for (int index = 0; index < relays.size(); ++index) {
-        addBadge(relays.size() == 1 ? tr("Relay") : tr("Relay %1").arg(index + 1),
-                 QStringLiteral("relayBadge%1").arg(index));
-        badges_.back()->setToolTip(relays.at(index));
-        relayUrls_.push_back(relays.at(index));
-    }
+    relayBadges_ = new QWidget;
+    relayBadges_->setObjectName(QStringLiteral("relayBadges"));
+    auto* relayRow = new QHBoxLayout(relayBadges_);
+    relayRow->setContentsMargins(0, 0, 0, 0);
+    bar->addPermanentWidget(relayBadges_);
     addBadge(tr("Recording"), QStringLiteral("recordingBadge"));
 
     healthLabel_ = new QLabel(tr("0 fps · 0 kbps · dropped 0"));
@@ -361,6 +362,46 @@ void MainWindow::updateGoLiveAvailability()
     } else {
         goLiveButton_->setEnabled(true);
         goLiveButton_->setToolTip(tr("Go live now (Ctrl+Shift+L)"));
+    }
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(settings_, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        applySettings();
+        const bool running = ticker_ != nullptr && ticker_->isActive();
+        statusBar()->showMessage(running ? tr("Settings saved; they apply from the next Go Live")
+                                         : tr("Settings saved"),
+                                 kCopyConfirmationMs);
+    }
+}
+
+void MainWindow::applySettings()
+{
+    confirmEnd_ = settings_.flag(core::setting::confirmEndStream);
+    recordingFolder_.clear();
+    if (settings_.flag(core::setting::recordingEnabled)) {
+        recordingFolder_ = settings_.text(core::setting::recordingDirectory);
+        if (recordingFolder_.isEmpty()) {
+            recordingFolder_ = QStandardPaths::writableLocation(QStandardPaths::MoviesLocation);
+        }
+    }
+    urlsPanel_->setIngestServer(settings_.text(core::setting::ingestRtmpUrl));
+
+    // One badge per relay, in the order of the settings.
+    for (StatusBadge* badge : relayBadges_->findChildren<StatusBadge*>()) {
+        badges_.erase(std::remove(badges_.begin(), badges_.end(), badge), badges_.end());
+        delete badge;
+    }
+    relayUrls_.clear();
+    const QStringList relays = settings_.textList(core::setting::nostrRelays);
+    for (int index = 0; index < relays.size(); ++index) {
+        auto* badge = new StatusBadge(relays.size() == 1 ? tr("Relay") : tr("Relay %1").arg(index + 1));
+        badge->setObjectName(QStringLiteral("relayBadge%1").arg(index));
+        badge->setToolTip(relays.at(index));
+        relayBadges_->layout()->addWidget(badge);
+        relayUrls_.push_back(relays.at(index));
     }
 }
 

@@ -67,7 +67,9 @@ class GoLiveWindowTest : public testing::Test {
 protected:
     void open(bool confirmEnd = false)
     {
-        core::Settings settings = core::Settings::atPath(directory_.filePath(QStringLiteral("hoststudio.ini")));
+        settings_ = std::make_unique<core::Settings>(
+            core::Settings::atPath(directory_.filePath(QStringLiteral("hoststudio.ini"))));
+        core::Settings& settings = *settings_;
         ASSERT_TRUE(settings
                         .set(core::setting::nostrRelays,
                              QStringList{QString::fromStdString(kRelays[0]), QString::fromStdString(kRelays[1])})
@@ -121,6 +123,7 @@ protected:
     }
 
     QTemporaryDir directory_;
+    std::unique_ptr<core::Settings> settings_;
     std::unique_ptr<MainWindow> window_;
     std::function<void(FakeStudioSession&)> configure_ = [](FakeStudioSession&) {};
     std::optional<core::Error> factoryError_;

@@ -27,7 +27,8 @@ protected:
     void SetUp() override
     {
         settingsPath_ = directory_.filePath(QStringLiteral("hoststudio.ini"));
-        core::Settings settings = core::Settings::atPath(settingsPath_);
+        settings_ = std::make_unique<core::Settings>(core::Settings::atPath(settingsPath_));
+        core::Settings& settings = *settings_;
         ASSERT_TRUE(settings.set(core::setting::ingestRtmpUrl, QStringLiteral("rtmp://127.0.0.1:21935/live")).ok());
         ASSERT_TRUE(settings
                         .set(core::setting::nostrRelays,
@@ -48,6 +49,7 @@ protected:
 
     QTemporaryDir directory_;
     QString settingsPath_;
+    std::unique_ptr<core::Settings> settings_;
     std::unique_ptr<MainWindow> window_;
 };
 

@@ -4,7 +4,7 @@
 // The studio window: the event, sources and preview, the Go Live button with the seed's steps,
 // the status badges and health line, the URLs to share, and the chat dock.
 //
-// Owner: the Qt main thread. Reads settings once at construction (a copy of the values it shows).
+// Owner: the Qt main thread. Reads the settings at construction and after the Settings dialog saves.
 
 #include "hoststudio/ui/StudioSession.hpp"
 
@@ -37,8 +37,9 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // Without a session factory the window shows everything but cannot go live.
-    explicit MainWindow(const core::Settings& settings, QWidget* parent = nullptr);
-    MainWindow(const core::Settings& settings, StudioSessionFactory sessionFactory, QWidget* parent = nullptr);
+    // `settings` must outlive the window; the Settings dialog writes to it.
+    explicit MainWindow(core::Settings& settings, QWidget* parent = nullptr);
+    MainWindow(core::Settings& settings, StudioSessionFactory sessionFactory, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // The seed's go-live steps, in order, as the progress list shows them.
@@ -53,9 +54,11 @@ protected:
 private:
     QWidget* buildHeader();
     QWidget* buildLeftColumn();
-    QWidget* buildCentre(const core::Settings& settings);
+    QWidget* buildCentre();
     void buildChatDock();
-    void buildStatusBar(const core::Settings& settings);
+    void buildStatusBar();
+    void openSettings();
+    void applySettings(); // the values the window keeps: confirmation, recording, relay badges
 
     // Event panel.
     void newEvent();
@@ -72,6 +75,7 @@ private:
     void showHealth();
     void showLiveTime();
 
+    core::Settings& settings_;
     StudioSessionFactory sessionFactory_;
     std::unique_ptr<StudioSession> session_;
     bool confirmEnd_ = true;
@@ -88,7 +92,8 @@ private:
     QListWidget* stepList_ = nullptr;
     UrlsPanel* urlsPanel_ = nullptr;
     QLabel* healthLabel_ = nullptr;
-    QTimer* ticker_ = nullptr; // once a second while a session runs: timer and health
+    QWidget* relayBadges_ = nullptr; // the relay badges' row in the status bar
+    QTimer* ticker_ = nullptr;       // once a second while a session runs: timer and health
     QElapsedTimer liveSince_;
     std::vector<StatusBadge*> badges_;
     std::vector<QString> relayUrls_; // in the order of the relay badges
