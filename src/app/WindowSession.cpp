@@ -14,6 +14,7 @@ public:
     explicit AssembledSession(std::unique_ptr<SessionAssembly> assembly) : assembly_(std::move(assembly)) {}
 
     session::GoLiveController& controller() override { return assembly_->controller(); }
+    [[nodiscard]] std::string providerName() const override { return assembly_->providerName(); }
     [[nodiscard]] std::vector<std::string> relays() const override { return assembly_->relays(); }
     std::optional<media::LiveStats> sampleStats() override { return assembly_->sampleMediaStats(); }
 

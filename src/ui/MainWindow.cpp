@@ -4,8 +4,10 @@
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/core/Version.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
+#include "hoststudio/session/GoLiveController.hpp"
 #include "hoststudio/ui/SettingsDialog.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
+#include "hoststudio/ui/ToastArea.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
 
 #include <QButtonGroup>
@@ -94,6 +96,7 @@ MainWindow::MainWindow(core::Settings& settings, StudioSessionFactory sessionFac
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
+    toasts_ = new ToastArea(central);
 
     buildChatDock();
     buildStatusBar();
@@ -123,7 +126,7 @@ MainWindow::MainWindow(core::Settings& settings, StudioSessionFactory sessionFac
     updateGoLiveAvailability();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() = default; // out of line: the snapshot type is complete here
 
 QWidget* MainWindow::buildHeader()
 {
@@ -243,6 +246,7 @@ QWidget* MainWindow::buildLeftColumn()
     stepList_->setObjectName(QStringLiteral("goLiveSteps"));
     stepList_->setSelectionMode(QAbstractItemView::NoSelection);
     stepList_->setFocusPolicy(Qt::NoFocus);
+    stepList_->setWordWrap(true);
     const QStringList steps = goLiveStepNames();
     for (int index = 0; index < steps.size(); ++index) {
         stepList_->addItem(QStringLiteral("○  %1 of %2: %3").arg(index + 1).arg(steps.size()).arg(steps.at(index)));
@@ -325,7 +329,8 @@ void MainWindow::newEvent()
     // A fresh identifier: a new 30311 of this host, replaceable by later versions of itself.
     eventId_ = QUuid::createUuid().toString(QUuid::WithoutBraces).left(18).toStdString();
     naddrInput_->clear();
-    eventStatus_->setText(tr("New event %1: give it a title, then Go Live.").arg(QString::fromStdString(eventId_)));
+    eventStatus_->setText(tr("New event: give it a title, then Go Live."));
+    eventStatus_->setToolTip(tr("Event identifier (d): %1").arg(QString::fromStdString(eventId_)));
     titleInput_->setFocus();
     updateGoLiveAvailability();
 }

@@ -4,7 +4,9 @@
 // End asks for confirmation (unless turned off in the settings) and ends from any state.
 #include "hoststudio/session/GoLiveController.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
+#include "hoststudio/ui/SessionNotices.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
+#include "hoststudio/ui/ToastArea.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
 
 #include <QCloseEvent>
@@ -117,6 +119,7 @@ void MainWindow::goLive()
     naddrInput_->setEnabled(false);
     liveSince_.invalidate();
     lastStep_ = 0;
+    previous_.reset();
     ticker_->start();
     showSnapshot(session_->controller().snapshot());
 }
@@ -141,6 +144,12 @@ void MainWindow::endStream()
 void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
 {
     showSteps(snapshot);
+    const session::SessionSnapshot before = previous_ ? *previous_ : session::SessionSnapshot{};
+    const std::string provider = session_ != nullptr ? session_->providerName() : std::string();
+    for (const Notice& notice : noticesFor(before, snapshot, static_cast<session::GoLiveStep>(lastStep_), provider)) {
+        toasts_->show(notice);
+    }
+    previous_ = std::make_unique<session::SessionSnapshot>(snapshot);
     showBadges(snapshot);
 
     if (snapshot.hlsPlaybackUrl) {
@@ -240,6 +249,9 @@ void MainWindow::showSteps(const session::SessionSnapshot& snapshot)
             state = tr("waiting");
         }
         QListWidgetItem* item = stepList_->item(index);
+        item->setToolTip(number == current && snapshot.state == session::SessionState::failed && snapshot.error
+                             ? fromStd(snapshot.error.describe())
+                             : QString());
         QString text = QStringLiteral("%1  %2 of %3: %4").arg(mark).arg(number).arg(names.size()).arg(names.at(index));
         if (number == current && snapshot.state == session::SessionState::failed && snapshot.error) {
             text += QStringLiteral("\n     ") + fromStd(snapshot.error.describe());

@@ -8,10 +8,12 @@
 #include "hoststudio/session/GoLiveController.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
+#include "hoststudio/ui/ToastArea.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDir>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
@@ -39,6 +41,7 @@ public:
             session::GoLiveController::Parts{ingest, media, announcer, nullptr}, scheduler, nullptr);
     }
     session::GoLiveController& controller() override { return *controller_; }
+    [[nodiscard]] std::string providerName() const override { return ingest.name(); }
     [[nodiscard]] std::vector<std::string> relays() const override { return kRelays; }
     std::optional<media::LiveStats> sampleStats() override
     {
@@ -219,6 +222,17 @@ TEST_F(GoLiveWindowTest, AnIngestFailureMarksItsStepAndSaysWhy)
     EXPECT_TRUE(button()->isEnabled());
     EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("Go Live failed")));
     EXPECT_TRUE(child<QLineEdit>("eventTitleInput")->isEnabled());
+    // A toast says what to do: the seed's "Failed to start" case.
+    auto* toasts = child<ToastArea>("toastArea");
+    ASSERT_FALSE(toasts->toasts().isEmpty());
+    const QString title = toasts->toasts().back()->findChild<QLabel*>(QStringLiteral("toastTitle"))->text();
+    EXPECT_TRUE(title.startsWith(QStringLiteral("Failed to start the stream"))) << title.toStdString();
+    EXPECT_TRUE(toasts->toasts().back()->isVisible());
+    if (const QByteArray directory = qgetenv("HOSTSTUDIO_SCREENSHOT_DIR"); !directory.isEmpty()) {
+        QDir().mkpath(QString::fromLocal8Bit(directory));
+        EXPECT_TRUE(window_->grab().save(
+            QDir(QString::fromLocal8Bit(directory)).filePath(QStringLiteral("go-live-failed.png"))));
+    }
 }
 
 TEST_F(GoLiveWindowTest, EndWithoutConfirmationEndsCleanly)

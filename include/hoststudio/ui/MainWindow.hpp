@@ -31,6 +31,7 @@ struct SessionSnapshot;
 namespace hoststudio::ui {
 
 class StatusBadge;
+class ToastArea;
 class UrlsPanel;
 
 class MainWindow : public QMainWindow {
@@ -93,7 +94,9 @@ private:
     UrlsPanel* urlsPanel_ = nullptr;
     QLabel* healthLabel_ = nullptr;
     QWidget* relayBadges_ = nullptr; // the relay badges' row in the status bar
-    QTimer* ticker_ = nullptr;       // once a second while a session runs: timer and health
+    ToastArea* toasts_ = nullptr;
+    std::unique_ptr<session::SessionSnapshot> previous_; // the last snapshot shown, for the notices
+    QTimer* ticker_ = nullptr;                           // once a second while a session runs: timer and health
     QElapsedTimer liveSince_;
     std::vector<StatusBadge*> badges_;
     std::vector<QString> relayUrls_; // in the order of the relay badges

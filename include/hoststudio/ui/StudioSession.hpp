@@ -35,6 +35,8 @@ class StudioSession {
 public:
     virtual ~StudioSession() = default;
     [[nodiscard]] virtual session::GoLiveController& controller() = 0;
+    // The ingest provider's name: "cloudinary", "custom" or "backend".
+    [[nodiscard]] virtual std::string providerName() const = 0;
     // The relays the live event is published to, in the order of the settings.
     [[nodiscard]] virtual std::vector<std::string> relays() const = 0;
     // The media pipeline's statistics now, or nullopt when it does not run.
