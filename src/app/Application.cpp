@@ -7,6 +7,7 @@
 #include "hoststudio/core/Log.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/core/Version.hpp"
+#include "hoststudio/session/SessionJournal.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
 
 #include <QApplication>
@@ -14,6 +15,7 @@
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
 #include <optional>
@@ -83,6 +85,7 @@ int runWindow(int argc, char** argv, const Invocation& invocation)
 
     ui::MainWindow window(*settings, makeWindowSessionFactory(*settings));
     window.show();
+    QTimer::singleShot(0, &window, [&window] { window.offerRecovery(session::SessionJournal::defaultPath()); });
     return QApplication::exec();
 }
 
@@ -90,6 +93,11 @@ int runWindow(int argc, char** argv, const Invocation& invocation)
 
 int runHeadless(const Invocation& invocation, QTextStream& out, QTextStream& err)
 {
+    // A command's log lines go through the secret scrubber as the window's do (stderr only: one-shot
+    // commands write no log file; stdout stays the command's output).
+    if (const core::Status logging = core::installLogSink(QString()); !logging.ok()) {
+        err << "hoststudio: " << QString::fromStdString(logging.error().describe()) << Qt::endl;
+    }
     core::Result<core::Settings> settings = loadSettings(invocation);
     if (!settings.ok()) {
         err << "hoststudio: " << settingsErrorText(settings.error()) << Qt::endl;

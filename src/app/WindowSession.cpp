@@ -30,6 +30,10 @@ ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings
                        QString& notes) -> core::Result<std::unique_ptr<ui::StudioSession>> {
         SessionOptions options;
         options.eventId = request.eventId;
+        options.provider = request.provider;
+        if (request.recovering) {
+            options.streamKey = QString::fromStdString(request.eventId); // stopping needs the id, never the key
+        }
         QTextStream noteStream(&notes);
         auto assembly = SessionAssembly::create(settings, options, noteStream);
         noteStream.flush();

@@ -10,6 +10,7 @@
 #include "hoststudio/ui/UrlsPanel.hpp"
 
 #include <QCloseEvent>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QLabel>
@@ -21,6 +22,10 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cerrno>
+
+#include <signal.h>
+#include <sys/types.h>
 
 namespace hoststudio::ui {
 
@@ -81,6 +86,16 @@ void MainWindow::goLive()
     if (eventId_.empty()) {
         newEvent();
     }
+    // A journal left by a crash (or a session in another process) comes first: going live now
+    // would overwrite what it knows.
+    if (!journalPath_.empty() &&
+        (session_ == nullptr || session_->controller().snapshot().state == session::SessionState::idle)) {
+        auto left = session::SessionJournal(journalPath_).read();
+        if (!left || left->has_value()) {
+            offerRecovery(journalPath_);
+            return;
+        }
+    }
     StudioSessionRequest request;
     request.eventId = eventId_;
     if (!recordingFolder_.isEmpty()) {
@@ -122,6 +137,67 @@ void MainWindow::goLive()
     previous_.reset();
     ticker_->start();
     showSnapshot(session_->controller().snapshot());
+}
+
+void MainWindow::offerRecovery(const std::filesystem::path& journalPath)
+{
+    journalPath_ = journalPath;
+    const session::SessionJournal journal(journalPath);
+    auto read = journal.read();
+    if (!read) {
+        toasts_->show({NoticeLevel::error,
+                       tr("The crash journal cannot be read: %1").arg(fromStd(read.error().describe())),
+                       tr("End the last stream in the provider's console if it still runs, then delete %1.")
+                           .arg(QString::fromStdString(journalPath.string()))});
+        return;
+    }
+    if (!read->has_value()) {
+        return;
+    }
+    const session::JournalRecord record = **read;
+    if (record.processId && *record.processId != QCoreApplication::applicationPid() &&
+        (::kill(static_cast<pid_t>(*record.processId), 0) == 0 || errno == EPERM)) {
+        toasts_->show({NoticeLevel::warning,
+                       tr("A session of event %1 runs in another process (%2)")
+                           .arg(fromStd(record.eventId))
+                           .arg(*record.processId),
+                       tr("End it with `hoststudio end` before going live here.")});
+        return;
+    }
+    const auto answer = QMessageBox::question(
+        this, tr("End the last stream properly?"),
+        tr("HostStudio stopped while event %1 was live (%2). End it properly now: the live event is marked ended "
+           "on Nostr and the ingest is stopped. The local recording stays where it is.")
+            .arg(fromStd(record.eventId), fromStd(record.provider)),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer != QMessageBox::Yes || !sessionFactory_) {
+        toasts_->show({NoticeLevel::warning, tr("The last stream was not ended properly"),
+                       tr("Run `hoststudio recover`, or restart the studio and accept the offer.")});
+        return;
+    }
+    StudioSessionRequest request;
+    request.eventId = record.eventId;
+    request.provider = fromStd(record.provider.empty() ? std::string("custom") : record.provider);
+    request.recovering = true;
+    QString notes;
+    auto created = sessionFactory_(request, notes);
+    if (!created) {
+        toasts_->show({NoticeLevel::error,
+                       tr("The last stream cannot be ended: %1").arg(fromStd(created.error().describe())),
+                       tr("Fix the settings it names, or run `hoststudio recover`.")});
+        return;
+    }
+    session_ = std::move(*created);
+    eventId_ = record.eventId;
+    previous_.reset();
+    session_->controller().setObserver([this](const session::SessionSnapshot& snapshot) { showSnapshot(snapshot); });
+    if (const core::Status started = session_->controller().recover(record); !started.ok()) {
+        toasts_->show({NoticeLevel::error,
+                       tr("The last stream cannot be ended: %1").arg(fromStd(started.error().describe())),
+                       tr("Run `hoststudio recover` to try again.")});
+        return;
+    }
+    statusBar()->showMessage(tr("Ending the stream a crash left behind…"));
 }
 
 void MainWindow::endStream()

@@ -6,6 +6,7 @@
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
 #include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/session/SessionJournal.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
 #include "hoststudio/ui/ToastArea.hpp"
@@ -14,6 +15,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
+#include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
@@ -296,6 +298,105 @@ TEST_F(GoLiveWindowTest, OpensAnEventByItsNaddr)
     child<QLineEdit>("naddrInput")->setText(QString::fromStdString(nostr::encodeNip19(address).value()));
     QTest::mouseClick(child<QPushButton>("openEventButton"), Qt::LeftButton);
     EXPECT_TRUE(child<QLabel>("eventStatus")->text().contains(QStringLiteral("kind 30311")));
+}
+
+session::JournalRecord crashedRecord(std::optional<std::int64_t> processId)
+{
+    session::JournalRecord record;
+    record.phase = session::JournalPhase::live;
+    record.eventId = "crashed-show";
+    record.hostPublicKeyHex = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
+    record.provider = "cloudinary";
+    record.streamId = "0123456789abcdef0123456789abcdef";
+    record.ingestUrl = "rtmp://127.0.0.1:1935/live";
+    record.hlsPlaybackUrl = "http://127.0.0.1:8080/hls/stream.m3u8";
+    record.activityTags = nlohmann::json::array({{"d", "crashed-show"},
+                                                 {"title", "Crashed show"},
+                                                 {"streaming", "http://127.0.0.1:8080/hls/stream.m3u8"},
+                                                 {"starts", "1700000000"},
+                                                 {"status", "live"}});
+    record.livePublished = true;
+    record.lastCreatedAt = 1'700'000'000;
+    record.processId = processId;
+    record.ingestPrepared = true;
+    record.ingestStarted = true;
+    return record;
+}
+
+TEST_F(GoLiveWindowTest, OffersToEndWhatACrashLeftAndEndsIt)
+{
+    open();
+    const std::filesystem::path journal = directory_.filePath(QStringLiteral("session.json")).toStdString();
+    ASSERT_TRUE(session::SessionJournal(journal).write(crashedRecord(std::nullopt)).ok());
+    answerNextMessageBox(QMessageBox::Yes);
+    window_->offerRecovery(journal);
+    ASSERT_NE(session_, nullptr) << "no session was built to end the crashed one";
+    ASSERT_EQ(requests_.size(), 1U);
+    EXPECT_TRUE(requests_[0].recovering);
+    EXPECT_EQ(requests_[0].eventId, "crashed-show");
+    EXPECT_EQ(requests_[0].provider, QStringLiteral("cloudinary"));
+    session_->scheduler.advance(std::chrono::seconds(5));
+    ASSERT_FALSE(session_->announcer.published.empty());
+    EXPECT_EQ(session_->announcer.published.back().status, nostr::LiveStatus::ended);
+    EXPECT_EQ(session_->ingest.stopped.size(), 1U);
+    EXPECT_EQ(button()->text(), QStringLiteral("Go Live"));
+}
+
+TEST_F(GoLiveWindowTest, DecliningRecoveryLeavesItForLaterAndSaysHow)
+{
+    open();
+    const std::filesystem::path journal = directory_.filePath(QStringLiteral("session.json")).toStdString();
+    ASSERT_TRUE(session::SessionJournal(journal).write(crashedRecord(std::nullopt)).ok());
+    answerNextMessageBox(QMessageBox::No);
+    window_->offerRecovery(journal);
+    EXPECT_TRUE(requests_.empty());
+    auto* toasts = child<ToastArea>("toastArea");
+    ASSERT_FALSE(toasts->toasts().isEmpty());
+    EXPECT_TRUE(toasts->toasts()
+                    .back()
+                    ->findChild<QLabel*>(QStringLiteral("toastAdvice"))
+                    ->text()
+                    .contains(QStringLiteral("hoststudio recover")));
+    // Go Live does not overwrite the journal: it offers the recovery again first.
+    typeTitle(QStringLiteral("Next show"));
+    answerNextMessageBox(QMessageBox::No);
+    clickGoLive();
+    EXPECT_TRUE(requests_.empty());
+    EXPECT_TRUE(session::SessionJournal(journal).read().value().has_value());
+}
+
+TEST_F(GoLiveWindowTest, ASessionRunningElsewhereIsPointedOutNotEnded)
+{
+    open();
+    const std::filesystem::path journal = directory_.filePath(QStringLiteral("session.json")).toStdString();
+    ASSERT_TRUE(session::SessionJournal(journal).write(crashedRecord(std::int64_t{1})).ok()); // pid 1 always runs
+    window_->offerRecovery(journal);
+    EXPECT_TRUE(requests_.empty());
+    auto* toasts = child<ToastArea>("toastArea");
+    ASSERT_FALSE(toasts->toasts().isEmpty());
+    EXPECT_TRUE(toasts->toasts()
+                    .back()
+                    ->findChild<QLabel*>(QStringLiteral("toastAdvice"))
+                    ->text()
+                    .contains(QStringLiteral("hoststudio end")));
+}
+
+TEST_F(GoLiveWindowTest, AnUnreadableJournalIsReported)
+{
+    open();
+    const QString path = directory_.filePath(QStringLiteral("session.json"));
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write("{ not json");
+    file.close();
+    window_->offerRecovery(path.toStdString());
+    auto* toasts = child<ToastArea>("toastArea");
+    ASSERT_FALSE(toasts->toasts().isEmpty());
+    EXPECT_TRUE(toasts->toasts()
+                    .back()
+                    ->findChild<QLabel*>(QStringLiteral("toastTitle"))
+                    ->text()
+                    .contains(QStringLiteral("crash journal cannot be read")));
 }
 
 } // namespace

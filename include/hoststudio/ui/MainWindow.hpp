@@ -9,7 +9,9 @@
 #include "hoststudio/ui/StudioSession.hpp"
 
 #include <QElapsedTimer>
+
 #include <QMainWindow>
+#include <filesystem>
 
 #include <memory>
 #include <string>
@@ -45,6 +47,11 @@ public:
 
     // The seed's go-live steps, in order, as the progress list shows them.
     [[nodiscard]] static QStringList goLiveStepNames();
+
+    // Looks for a session a crash left behind (its journal at `journalPath`) and offers to end it
+    // properly: the live event marked ended, the ingest stopped. A session still running in another
+    // process is pointed out instead. The application calls it once the window shows.
+    void offerRecovery(const std::filesystem::path& journalPath);
 
     // The live event's `d` the next Go Live uses (a new one per "New event", or the opened naddr's).
     [[nodiscard]] const std::string& eventId() const noexcept { return eventId_; }
@@ -82,7 +89,8 @@ private:
     bool confirmEnd_ = true;
     QString recordingFolder_;
     std::string eventId_;
-    int lastStep_ = 0; // the last go-live step the controller reported
+    std::filesystem::path journalPath_; // where a crashed session's journal is looked for
+    int lastStep_ = 0;                  // the last go-live step the controller reported
 
     QLabel* eventTitle_ = nullptr;
     QLineEdit* titleInput_ = nullptr;

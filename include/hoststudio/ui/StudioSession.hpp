@@ -27,8 +27,10 @@ class GoLiveController;
 namespace hoststudio::ui {
 
 struct StudioSessionRequest {
-    std::string eventId;   // the live event's `d`
-    QString recordingPath; // empty: no local recording
+    std::string eventId;     // the live event's `d`
+    QString recordingPath;   // empty: no local recording
+    QString provider;        // empty: the one the settings name
+    bool recovering = false; // ending what a crashed session left (the journal's provider and ids)
 };
 
 class StudioSession {
