@@ -9,6 +9,7 @@
 #include "hoststudio/core/Version.hpp"
 #include "hoststudio/session/SessionJournal.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
+#include "hoststudio/ui/Theme.hpp"
 
 #include <QApplication>
 #include <QDir>
@@ -83,6 +84,7 @@ int runWindow(int argc, char** argv, const Invocation& invocation)
     }
     qCInfo(lcCore).noquote() << "HostStudio" << core::kVersion << "starting with settings" << settings->filePath();
 
+    ui::applyTheme(application, ui::resolveTheme(settings->text(core::setting::uiTheme)));
     ui::MainWindow window(*settings, makeWindowSessionFactory(*settings));
     window.show();
     QTimer::singleShot(0, &window, [&window] { window.offerRecovery(session::SessionJournal::defaultPath()); });

@@ -5,6 +5,7 @@
 #include "hoststudio/core/Version.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
 #include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/ui/HealthGraph.hpp"
 #include "hoststudio/ui/SettingsDialog.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
 #include "hoststudio/ui/ToastArea.hpp"
@@ -23,6 +24,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -124,6 +126,7 @@ MainWindow::MainWindow(core::Settings& settings, StudioSessionFactory sessionFac
         }
     });
     updateGoLiveAvailability();
+    restoreWindowState();
 }
 
 MainWindow::~MainWindow() = default; // out of line: the snapshot type is complete here
@@ -151,6 +154,11 @@ QWidget* MainWindow::buildHeader()
     liveTimer_->setFont(timerFont);
     liveTimer_->setToolTip(tr("Time live"));
     row->addWidget(liveTimer_);
+
+    viewerCount_ = new QLabel;
+    viewerCount_->setObjectName(QStringLiteral("viewerCount"));
+    viewerCount_->setToolTip(tr("Viewers now (from the backend's real-time channel)"));
+    row->addWidget(viewerCount_);
 
     auto* settingsButton = new QToolButton;
     settingsButton->setObjectName(QStringLiteral("settingsButton"));
@@ -318,6 +326,9 @@ void MainWindow::buildStatusBar()
     bar->addPermanentWidget(relayBadges_);
     addBadge(tr("Recording"), QStringLiteral("recordingBadge"));
 
+    healthGraph_ = new HealthGraph;
+    healthGraph_->setObjectName(QStringLiteral("healthGraph"));
+    bar->addPermanentWidget(healthGraph_);
     healthLabel_ = new QLabel(tr("0 fps · 0 kbps · dropped 0"));
     healthLabel_->setObjectName(QStringLiteral("healthLabel"));
     bar->addPermanentWidget(healthLabel_);
@@ -368,6 +379,30 @@ void MainWindow::updateGoLiveAvailability()
         goLiveButton_->setEnabled(true);
         goLiveButton_->setToolTip(tr("Go live now (Ctrl+Shift+L)"));
     }
+}
+
+QString MainWindow::windowStatePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/window-state.ini");
+}
+
+void MainWindow::restoreWindowState()
+{
+    QSettings state(windowStatePath(), QSettings::IniFormat);
+    if (const QByteArray geometry = state.value(QStringLiteral("geometry")).toByteArray(); !geometry.isEmpty()) {
+        restoreGeometry(geometry);
+    }
+    if (const QByteArray layout = state.value(QStringLiteral("state")).toByteArray(); !layout.isEmpty()) {
+        restoreState(layout);
+    }
+}
+
+void MainWindow::saveWindowState() const
+{
+    QSettings state(windowStatePath(), QSettings::IniFormat);
+    state.setValue(QStringLiteral("geometry"), saveGeometry());
+    state.setValue(QStringLiteral("state"), saveState());
+    state.sync();
 }
 
 void MainWindow::openSettings()

@@ -3,6 +3,7 @@
 // controller; the controller's snapshots drive the step list, the badges, the URLs and the button;
 // End asks for confirmation (unless turned off in the settings) and ends from any state.
 #include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/ui/HealthGraph.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
 #include "hoststudio/ui/SessionNotices.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
@@ -237,6 +238,10 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
     if (!snapshot.naddr.empty()) {
         urlsPanel_->setNaddr(fromStd(snapshot.naddr));
     }
+    viewerCount_->setText(
+        snapshot.state == session::SessionState::live
+            ? (snapshot.viewerCount == 1 ? tr("1 viewer") : tr("%1 viewers").arg(snapshot.viewerCount))
+            : QString());
 
     switch (snapshot.state) {
     case session::SessionState::goingLive:
@@ -382,6 +387,7 @@ void MainWindow::showHealth()
         kbps += output.bitrateKbps;
         dropped += output.droppedFrames;
     }
+    healthGraph_->addSample(kbps, stats->fps);
     healthLabel_->setText(tr("%1 fps · %2 kbps · dropped %3 · skipped %4 · CPU %5 %")
                               .arg(stats->fps, 0, 'f', 1)
                               .arg(kbps, 0, 'f', 0)
@@ -426,6 +432,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
         event->ignore();
         return;
     }
+    saveWindowState();
     event->accept();
 }
 

@@ -61,6 +61,7 @@ inline constexpr std::string_view reconnectInitialDelayMs = "reconnect/initialDe
 inline constexpr std::string_view reconnectMaxDelayMs = "reconnect/maxDelayMs";
 inline constexpr std::string_view reconnectMaxRetries = "reconnect/maxRetries";
 inline constexpr std::string_view confirmEndStream = "ui/confirmEndStream";
+inline constexpr std::string_view uiTheme = "ui/theme";
 inline constexpr std::string_view logDirectory = "log/directory";
 inline constexpr std::string_view secretsBackend = "secrets/backend";
 } // namespace setting

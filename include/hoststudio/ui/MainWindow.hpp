@@ -32,6 +32,7 @@ struct SessionSnapshot;
 
 namespace hoststudio::ui {
 
+class HealthGraph;
 class StatusBadge;
 class ToastArea;
 class UrlsPanel;
@@ -56,6 +57,9 @@ public:
     // The live event's `d` the next Go Live uses (a new one per "New event", or the opened naddr's).
     [[nodiscard]] const std::string& eventId() const noexcept { return eventId_; }
 
+    // Where the window keeps its size, position and dock layout between runs (not a setting).
+    [[nodiscard]] static QString windowStatePath();
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
@@ -66,6 +70,8 @@ private:
     void buildChatDock();
     void buildStatusBar();
     void openSettings();
+    void restoreWindowState();
+    void saveWindowState() const;
     void applySettings(); // the values the window keeps: confirmation, recording, relay badges
 
     // Event panel.
@@ -97,10 +103,12 @@ private:
     QLineEdit* naddrInput_ = nullptr;
     QLabel* eventStatus_ = nullptr;
     QLabel* liveTimer_ = nullptr;
+    QLabel* viewerCount_ = nullptr;
     QPushButton* goLiveButton_ = nullptr;
     QListWidget* stepList_ = nullptr;
     UrlsPanel* urlsPanel_ = nullptr;
     QLabel* healthLabel_ = nullptr;
+    HealthGraph* healthGraph_ = nullptr;
     QWidget* relayBadges_ = nullptr; // the relay badges' row in the status bar
     ToastArea* toasts_ = nullptr;
     std::unique_ptr<session::SessionSnapshot> previous_; // the last snapshot shown, for the notices
