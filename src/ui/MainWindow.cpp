@@ -197,6 +197,18 @@ QWidget* MainWindow::buildLeftColumn()
     titleInput_->setPlaceholderText(tr("Title of the event"));
     titleInput_->setMaxLength(200);
     eventLayout->addWidget(titleInput_);
+    summaryInput_ = new QLineEdit;
+    summaryInput_->setObjectName(QStringLiteral("eventSummaryInput"));
+    summaryInput_->setPlaceholderText(tr("Summary (optional)"));
+    eventLayout->addWidget(summaryInput_);
+    imageInput_ = new QLineEdit;
+    imageInput_->setObjectName(QStringLiteral("eventImageInput"));
+    imageInput_->setPlaceholderText(tr("Image URL (optional, https://…)"));
+    eventLayout->addWidget(imageInput_);
+    hashtagsInput_ = new QLineEdit;
+    hashtagsInput_->setObjectName(QStringLiteral("eventHashtagsInput"));
+    hashtagsInput_->setPlaceholderText(tr("Hashtags (optional): talk, nostr"));
+    eventLayout->addWidget(hashtagsInput_);
     naddrInput_ = new QLineEdit;
     naddrInput_->setObjectName(QStringLiteral("naddrInput"));
     naddrInput_->setPlaceholderText(tr("Paste an naddr1… to open an event"));

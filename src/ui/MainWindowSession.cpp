@@ -19,6 +19,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStatusBar>
 #include <QTimer>
 
@@ -97,6 +98,25 @@ void MainWindow::goLive()
             return;
         }
     }
+    // The event's details are checked before anything starts.
+    const QString image = imageInput_->text().trimmed();
+    if (!image.isEmpty() && !image.startsWith(QLatin1String("https://")) &&
+        !image.startsWith(QLatin1String("http://"))) {
+        toasts_->show({NoticeLevel::error, tr("The image URL is not a web address"),
+                       tr("Enter an https://… address of the picture, or leave the field empty.")});
+        return;
+    }
+    std::vector<std::string> hashtags;
+    for (QString tag :
+         hashtagsInput_->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
+        while (tag.startsWith(QLatin1Char('#'))) {
+            tag.remove(0, 1);
+        }
+        if (!tag.isEmpty()) {
+            hashtags.push_back(tag.toLower().toStdString());
+        }
+    }
+
     StudioSessionRequest request;
     request.eventId = eventId_;
     if (!recordingFolder_.isEmpty()) {
@@ -119,6 +139,9 @@ void MainWindow::goLive()
     session::GoLiveRequest goLive;
     goLive.activity.identifier = eventId_;
     goLive.activity.title = titleInput_->text().trimmed().toStdString();
+    goLive.activity.summary = summaryInput_->text().trimmed().toStdString();
+    goLive.activity.imageUrl = image.toStdString();
+    goLive.activity.hashtags = std::move(hashtags);
     goLive.activity.relays = session_->relays();
     if (!request.recordingPath.isEmpty()) {
         goLive.recordingPath = request.recordingPath.toStdString();
@@ -131,8 +154,9 @@ void MainWindow::goLive()
         session_.reset();
         return;
     }
-    titleInput_->setEnabled(false);
-    naddrInput_->setEnabled(false);
+    for (QLineEdit* field : {titleInput_, summaryInput_, imageInput_, hashtagsInput_, naddrInput_}) {
+        field->setEnabled(false);
+    }
     liveSince_.invalidate();
     lastStep_ = 0;
     previous_.reset();
@@ -270,8 +294,9 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
         ticker_->stop();
         showHealth();
         goLiveButton_->setText(tr("Go Live"));
-        titleInput_->setEnabled(true);
-        naddrInput_->setEnabled(true);
+        for (QLineEdit* field : {titleInput_, summaryInput_, imageInput_, hashtagsInput_, naddrInput_}) {
+            field->setEnabled(true);
+        }
         updateGoLiveAvailability();
         QString message;
         if (snapshot.state == session::SessionState::failed) {

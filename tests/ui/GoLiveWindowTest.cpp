@@ -183,6 +183,39 @@ TEST_F(GoLiveWindowTest, OneClickRunsEveryStepAndShowsTheUrls)
     EXPECT_EQ(address.kind, 30311U);
 }
 
+TEST_F(GoLiveWindowTest, TheEventsDetailsGoIntoTheLiveEvent)
+{
+    open();
+    typeTitle(QStringLiteral("Detailed show"));
+    QTest::keyClicks(child<QLineEdit>("eventSummaryInput"), QStringLiteral("Questions and answers"));
+    QTest::keyClicks(child<QLineEdit>("eventImageInput"), QStringLiteral("https://example.org/poster.png"));
+    QTest::keyClicks(child<QLineEdit>("eventHashtagsInput"), QStringLiteral("#Talk, nostr  live"));
+    clickGoLive();
+    ASSERT_NE(session_, nullptr);
+    ASSERT_FALSE(session_->announcer.published.empty());
+    const nostr::LiveActivity& published = session_->announcer.published.back();
+    EXPECT_EQ(published.title, "Detailed show");
+    EXPECT_EQ(published.summary, "Questions and answers");
+    EXPECT_EQ(published.imageUrl, "https://example.org/poster.png");
+    EXPECT_EQ(published.hashtags, (std::vector<std::string>{"talk", "nostr", "live"}));
+}
+
+TEST_F(GoLiveWindowTest, AnImageThatIsNotAWebAddressIsRefusedBeforeAnythingStarts)
+{
+    open();
+    typeTitle(QStringLiteral("Bad image"));
+    QTest::keyClicks(child<QLineEdit>("eventImageInput"), QStringLiteral("file:///etc/passwd"));
+    clickGoLive();
+    EXPECT_TRUE(requests_.empty());
+    auto* toasts = child<ToastArea>("toastArea");
+    ASSERT_FALSE(toasts->toasts().isEmpty());
+    EXPECT_TRUE(toasts->toasts()
+                    .back()
+                    ->findChild<QLabel*>(QStringLiteral("toastTitle"))
+                    ->text()
+                    .contains(QStringLiteral("image URL")));
+}
+
 TEST_F(GoLiveWindowTest, TheHealthLineShowsTheMediaStatistics)
 {
     open();

@@ -100,6 +100,9 @@ private:
 
     QLabel* eventTitle_ = nullptr;
     QLineEdit* titleInput_ = nullptr;
+    QLineEdit* summaryInput_ = nullptr;
+    QLineEdit* imageInput_ = nullptr;
+    QLineEdit* hashtagsInput_ = nullptr;
     QLineEdit* naddrInput_ = nullptr;
     QLabel* eventStatus_ = nullptr;
     QLabel* liveTimer_ = nullptr;
