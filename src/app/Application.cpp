@@ -86,6 +86,7 @@ int runWindow(int argc, char** argv, const Invocation& invocation)
 
     ui::applyTheme(application, ui::resolveTheme(settings->text(core::setting::uiTheme)));
     ui::MainWindow window(*settings, makeWindowSessionFactory(*settings));
+    window.setHostEventsLister(makeHostEventsLister(*settings));
     window.show();
     QTimer::singleShot(0, &window, [&window] { window.offerRecovery(session::SessionJournal::defaultPath()); });
     return QApplication::exec();

@@ -3,7 +3,19 @@
 
 #include "SessionAssembly.hpp"
 
+#include "hoststudio/app/NostrKeySource.hpp"
+#include "hoststudio/core/Settings.hpp"
+#include "hoststudio/net/NetworkThread.hpp"
+#include "hoststudio/nostr/RelayPool.hpp"
+
+#include <QCoreApplication>
+#include <QMetaObject>
+#include <QPointer>
 #include <QTextStream>
+
+#include <chrono>
+#include <set>
+#include <thread>
 
 namespace hoststudio::app {
 
@@ -41,6 +53,62 @@ ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings
             return assembly.error();
         }
         return std::unique_ptr<ui::StudioSession>(std::make_unique<AssembledSession>(std::move(*assembly)));
+    };
+}
+
+ui::HostEventsLister makeHostEventsLister(const core::Settings& settings)
+{
+    return [&settings](std::function<void(core::Result<std::vector<nostr::LiveActivity>>)> done) {
+        // The key on this thread (a keyring needs it), the relays' answers on a worker.
+        auto key = loadNostrKey(nostrKeySourcesFromEnvironment({}, settings));
+        if (!key) {
+            done(key.error());
+            return;
+        }
+        auto author = key->secretKey.publicKey();
+        if (!author) {
+            done(author.error());
+            return;
+        }
+        std::vector<std::string> relays;
+        for (const QString& relay : settings.textList(core::setting::nostrRelays)) {
+            if (!relay.trimmed().isEmpty()) {
+                relays.push_back(relay.trimmed().toStdString());
+            }
+        }
+        nostr::RelayPoolSettings poolSettings;
+        poolSettings.webSocket.tls.extraCaFile = settings.text(core::setting::tlsExtraCaFile).toStdString();
+        std::thread([relays = std::move(relays), authorHex = author->toHex(), poolSettings,
+                     done = std::move(done)]() mutable {
+            core::Result<std::vector<nostr::LiveActivity>> result = std::vector<nostr::LiveActivity>{};
+            net::NetworkThread network;
+            auto pool = nostr::RelayPool::create(network, relays, poolSettings);
+            if (!pool) {
+                result = pool.error();
+            } else {
+                nostr::Filter filter;
+                filter.kinds = {nostr::EventKind{30311}};
+                filter.authors = {authorHex};
+                filter.limit = 100;
+                auto events = (*pool)->query({filter}, std::chrono::seconds(5));
+                if (!events) {
+                    result = events.error();
+                } else {
+                    std::set<std::string> seen; // newest first: the first of each `d` is its current version
+                    for (const nostr::Event& event : *events) {
+                        auto activity = nostr::LiveActivity::fromEvent(event);
+                        if (activity && seen.insert(activity->identifier).second) {
+                            result->push_back(std::move(*activity));
+                        }
+                    }
+                }
+                pool->reset();
+            }
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); },
+                Qt::QueuedConnection);
+        }).detach();
     };
 }
 

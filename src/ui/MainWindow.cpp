@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
@@ -209,6 +210,23 @@ QWidget* MainWindow::buildLeftColumn()
     hashtagsInput_->setObjectName(QStringLiteral("eventHashtagsInput"));
     hashtagsInput_->setPlaceholderText(tr("Hashtags (optional): talk, nostr"));
     eventLayout->addWidget(hashtagsInput_);
+    auto* mineRow = new QHBoxLayout;
+    myEvents_ = new QComboBox;
+    myEvents_->setObjectName(QStringLiteral("myEventsPicker"));
+    myEvents_->setPlaceholderText(tr("My events on the relays"));
+    myEvents_->setToolTip(tr("Continue one of your own live events"));
+    myEvents_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    refreshEvents_ = new QToolButton;
+    refreshEvents_->setObjectName(QStringLiteral("refreshEventsButton"));
+    refreshEvents_->setText(tr("Fetch"));
+    refreshEvents_->setToolTip(tr("Fetch your live events from the relays"));
+    mineRow->addWidget(myEvents_, 1);
+    mineRow->addWidget(refreshEvents_);
+    eventLayout->addLayout(mineRow);
+    myEvents_->setVisible(false);
+    refreshEvents_->setVisible(false);
+    connect(refreshEvents_, &QToolButton::clicked, this, &MainWindow::fetchMyEvents);
+    connect(myEvents_, &QComboBox::activated, this, &MainWindow::pickMyEvent);
     naddrInput_ = new QLineEdit;
     naddrInput_->setObjectName(QStringLiteral("naddrInput"));
     naddrInput_->setPlaceholderText(tr("Paste an naddr1… to open an event"));
@@ -369,6 +387,67 @@ void MainWindow::openEvent()
         return;
     }
     eventId_ = address->identifier;
+    eventStatus_->setText(tr("Event %1 opened.").arg(QString::fromStdString(eventId_)));
+    updateGoLiveAvailability();
+}
+
+void MainWindow::setHostEventsLister(HostEventsLister lister)
+{
+    hostEventsLister_ = std::move(lister);
+    myEvents_->setVisible(static_cast<bool>(hostEventsLister_));
+    refreshEvents_->setVisible(static_cast<bool>(hostEventsLister_));
+}
+
+void MainWindow::fetchMyEvents()
+{
+    if (!hostEventsLister_) {
+        return;
+    }
+    refreshEvents_->setEnabled(false);
+    eventStatus_->setText(tr("Fetching your events from the relays…"));
+    QPointer<MainWindow> self(this);
+    hostEventsLister_([self](core::Result<std::vector<nostr::LiveActivity>> events) {
+        if (self == nullptr) {
+            return;
+        }
+        self->refreshEvents_->setEnabled(true);
+        if (!events) {
+            self->eventStatus_->setText(
+                tr("Your events could not be fetched: %1").arg(QString::fromStdString(events.error().describe())));
+            return;
+        }
+        self->hostEvents_ = std::move(*events);
+        self->myEvents_->clear();
+        for (const nostr::LiveActivity& activity : self->hostEvents_) {
+            const QString title = activity.title.empty() ? QString::fromStdString(activity.identifier)
+                                                         : QString::fromStdString(activity.title);
+            self->myEvents_->addItem(
+                QStringLiteral("%1 (%2)").arg(title, QString::fromLatin1(nostr::toString(activity.status).data())));
+        }
+        self->myEvents_->setCurrentIndex(-1);
+        self->eventStatus_->setText(
+            self->hostEvents_.empty()
+                ? tr("No live event of yours is on the relays yet: create one.")
+                : tr("%1 of your events found: pick one to continue it.").arg(self->hostEvents_.size()));
+    });
+}
+
+void MainWindow::pickMyEvent(int index)
+{
+    if (index < 0 || static_cast<std::size_t>(index) >= hostEvents_.size()) {
+        return;
+    }
+    const nostr::LiveActivity& activity = hostEvents_[static_cast<std::size_t>(index)];
+    eventId_ = activity.identifier;
+    titleInput_->setText(QString::fromStdString(activity.title));
+    summaryInput_->setText(QString::fromStdString(activity.summary));
+    imageInput_->setText(QString::fromStdString(activity.imageUrl));
+    QStringList tags;
+    for (const std::string& tag : activity.hashtags) {
+        tags.append(QString::fromStdString(tag));
+    }
+    hashtagsInput_->setText(tags.join(QStringLiteral(", ")));
+    naddrInput_->clear();
     eventStatus_->setText(tr("Event %1 opened.").arg(QString::fromStdString(eventId_)));
     updateGoLiveAvailability();
 }

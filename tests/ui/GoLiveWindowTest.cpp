@@ -14,6 +14,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
@@ -214,6 +215,44 @@ TEST_F(GoLiveWindowTest, AnImageThatIsNotAWebAddressIsRefusedBeforeAnythingStart
                     ->findChild<QLabel*>(QStringLiteral("toastTitle"))
                     ->text()
                     .contains(QStringLiteral("image URL")));
+}
+
+TEST_F(GoLiveWindowTest, ContinuesOneOfTheHostsOwnEvents)
+{
+    open();
+    EXPECT_FALSE(child<QComboBox>("myEventsPicker")->isVisible()) << "hidden without a lister";
+    nostr::LiveActivity older;
+    older.identifier = "spring-town-hall";
+    older.title = "Spring town hall";
+    older.summary = "Questions";
+    older.hashtags = {"townhall", "nostr"};
+    older.status = nostr::LiveStatus::ended;
+    int fetches = 0;
+    window_->setHostEventsLister([&](auto done) {
+        ++fetches;
+        done(std::vector<nostr::LiveActivity>{older});
+    });
+    auto* picker = child<QComboBox>("myEventsPicker");
+    EXPECT_TRUE(picker->isVisible());
+    QTest::mouseClick(child<QToolButton>("refreshEventsButton"), Qt::LeftButton);
+    EXPECT_EQ(fetches, 1);
+    ASSERT_EQ(picker->count(), 1);
+    EXPECT_EQ(picker->itemText(0), QStringLiteral("Spring town hall (ended)"));
+    picker->setCurrentIndex(0);
+    emit picker->activated(0);
+    EXPECT_EQ(window_->eventId(), "spring-town-hall");
+    EXPECT_EQ(child<QLineEdit>("eventTitleInput")->text(), QStringLiteral("Spring town hall"));
+    EXPECT_EQ(child<QLineEdit>("eventHashtagsInput")->text(), QStringLiteral("townhall, nostr"));
+    clickGoLive();
+    ASSERT_EQ(requests_.size(), 1U);
+    EXPECT_EQ(requests_[0].eventId, "spring-town-hall");
+
+    // A failed fetch says why.
+    window_->setHostEventsLister([](auto done) {
+        done(core::Error{std::make_error_code(std::errc::host_unreachable), "no relay answered"});
+    });
+    QTest::mouseClick(child<QToolButton>("refreshEventsButton"), Qt::LeftButton);
+    EXPECT_TRUE(child<QLabel>("eventStatus")->text().contains(QStringLiteral("no relay answered")));
 }
 
 TEST_F(GoLiveWindowTest, TheHealthLineShowsTheMediaStatistics)

@@ -16,4 +16,8 @@ namespace hoststudio::app {
 
 [[nodiscard]] ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings);
 
+// The host's own live events from the relays of the settings (the key read where `hoststudio live`
+// reads it), queried off the main thread.
+[[nodiscard]] ui::HostEventsLister makeHostEventsLister(const core::Settings& settings);
+
 } // namespace hoststudio::app

@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+class QComboBox;
 class QLabel;
+class QToolButton;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
@@ -54,6 +56,9 @@ public:
     // process is pointed out instead. The application calls it once the window shows.
     void offerRecovery(const std::filesystem::path& journalPath);
 
+    // Where "My events" fetches the host's own live events from (without one the picker is hidden).
+    void setHostEventsLister(HostEventsLister lister);
+
     // The live event's `d` the next Go Live uses (a new one per "New event", or the opened naddr's).
     [[nodiscard]] const std::string& eventId() const noexcept { return eventId_; }
 
@@ -78,6 +83,8 @@ private:
     void newEvent();
     void openEvent();
     void updateGoLiveAvailability();
+    void fetchMyEvents();
+    void pickMyEvent(int index);
 
     // Go Live / End (MainWindowSession.cpp).
     void onGoLiveClicked();
@@ -104,6 +111,10 @@ private:
     QLineEdit* imageInput_ = nullptr;
     QLineEdit* hashtagsInput_ = nullptr;
     QLineEdit* naddrInput_ = nullptr;
+    QComboBox* myEvents_ = nullptr;
+    QToolButton* refreshEvents_ = nullptr;
+    HostEventsLister hostEventsLister_;
+    std::vector<nostr::LiveActivity> hostEvents_;
     QLabel* eventStatus_ = nullptr;
     QLabel* liveTimer_ = nullptr;
     QLabel* viewerCount_ = nullptr;

@@ -11,6 +11,7 @@
 
 #include "hoststudio/core/Result.hpp"
 #include "hoststudio/media/LiveStats.hpp"
+#include "hoststudio/nostr/LiveActivity.hpp"
 
 #include <QString>
 
@@ -44,6 +45,10 @@ public:
     // The media pipeline's statistics now, or nullopt when it does not run.
     [[nodiscard]] virtual std::optional<media::LiveStats> sampleStats() = 0;
 };
+
+// Fetches the host's own live events (kind 30311 by the host's key) from the configured relays,
+// the newest version of each, newest first, and calls `done` on the Qt main thread. Never blocks.
+using HostEventsLister = std::function<void(std::function<void(core::Result<std::vector<nostr::LiveActivity>>)> done)>;
 
 // Builds a session for one Go Live; the error says what to configure. `notes` receives what the
 // host should know but that does not stop anything ("using the local stand-in's test account").

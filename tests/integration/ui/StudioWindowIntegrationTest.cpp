@@ -11,11 +11,13 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
@@ -185,6 +187,14 @@ TEST_F(StudioWindowIntegrationTest, GoLiveFromTheWindowStreamsAnnouncesAndEnds)
     const QJsonObject ended = queryActivity(relay_, hostHex_, identifier).value(QStringLiteral("event")).toObject();
     EXPECT_EQ(tagValue(ended, QStringLiteral("status")), QStringLiteral("ended"));
     EXPECT_TRUE(tagValue(ended, QStringLiteral("streaming")).isEmpty());
+
+    // "My events" finds it on the relay, ended, ready to be continued.
+    window_->setHostEventsLister(app::makeHostEventsLister(*settings_));
+    QTest::mouseClick(child<QToolButton>("refreshEventsButton"), Qt::LeftButton);
+    auto* picker = child<QComboBox>("myEventsPicker");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return picker->count() > 0; }, 15000))
+        << child<QLabel>("eventStatus")->text().toStdString();
+    EXPECT_EQ(picker->itemText(0), QStringLiteral("Window town hall (ended)"));
 }
 
 } // namespace
