@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Composition benchmark: the CPU the picture-in-picture scene costs on top of the test-pattern-only
 # pipeline, in the same run, at 720p30 and 1080p30 (x264 veryfast zerolatency, local recording to
-# a file in RAM, no network).
+# a file in RAM and streaming to the local stack's RTMP ingest on 127.0.0.1).
 #
 #   bench/media/compose.sh [HOSTSTUDIO_BIN]
+#
+# Give it an optimised build (the release preset: cmake --preset release && cmake --build
+# build/release --target hoststudio); a Debug build's numbers say little. BUILD_NOTE (one line)
+# goes into the results, e.g. which build ran.
 #
 # Scenes, each run SECONDS_PER_RUN (20) seconds, REPEATS (3) times in alternation:
 #   - testpattern: the test pattern drawn straight into the encoder's frame, the test tone;
@@ -28,18 +32,36 @@ command -v Xvfb >/dev/null || { echo "needs Xvfb (apt-get install xvfb)" >&2; ex
 command -v convert >/dev/null && command -v display >/dev/null ||
   { echo "needs imagemagick (convert, display)" >&2; exit 1; }
 
+# The build type of the binary's build tree, for the results.
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname -- "$bin")/../CMakeCache.txt" 2>/dev/null || true)
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/hoststudio-bench-compose.XXXXXX")
 out_dir=$work
 [[ -d /dev/shm && -w /dev/shm ]] && out_dir=$(mktemp -d /dev/shm/hoststudio-bench-compose.XXXXXX)
 xvfb_pid=
 painter_pid=
+own_stack=0
 cleanup() {
   [[ -z $painter_pid ]] || kill "$painter_pid" 2>/dev/null || true
   [[ -z $xvfb_pid ]] || kill "$xvfb_pid" 2>/dev/null || true
+  if ((own_stack)); then HOSTSTUDIO_STACK_DIR=$work/stack "$repo/scripts/stack.sh" stop >/dev/null 2>&1 || true; fi
   rm -rf -- "$work" "$out_dir"
 }
 trap cleanup EXIT
 log() { printf '[bench-compose] %s\n' "$*" >&2; }
+
+# `hoststudio live` streams media only when given --to: a local RTMP ingest (the local stack's
+# nginx on 127.0.0.1; a running stack from HOSTSTUDIO_STACK_DIR, else a private one on its own ports).
+if [[ -z ${HOSTSTUDIO_STACK_DIR:-} || ! -r ${HOSTSTUDIO_STACK_DIR:-}/stack.env ]]; then
+  export HOSTSTUDIO_STACK_DIR=$work/stack HOSTSTUDIO_RTMP_PORT=42935 HOSTSTUDIO_RTMPS_PORT=42936 \
+    HOSTSTUDIO_HTTP_PORT=49080 HOSTSTUDIO_RELAY_PORT=47448 HOSTSTUDIO_CHAT_PORT=43011 HOSTSTUDIO_CLOUD_PORT=43012
+  own_stack=1
+  "$repo/scripts/stack.sh" start >/dev/null
+fi
+set -a
+# shellcheck source=/dev/null
+source "$HOSTSTUDIO_STACK_DIR/stack.env"
+set +a
 
 export XDG_RUNTIME_DIR=$work/runtime
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
@@ -71,7 +93,8 @@ for preset in 720p30 1080p30; do
       name=$preset.$scene.$r
       # shellcheck disable=SC2046
       /usr/bin/time -f '%U %S' -o "$work/$name.time" "$bin" live $(scene_args "$scene") --preset "$preset" \
-        --record "$out_dir/$name.mkv" --duration "$run_seconds" >"$work/$name.jsonl" 2>"$work/$name.err" ||
+        --to "$HOSTSTUDIO_RTMP_URL/bench-compose-$name-$$" --record "$out_dir/$name.mkv" --duration "$run_seconds" \
+        >"$work/$name.jsonl" 2>"$work/$name.err" ||
         { log "$name failed: $(tail -n 3 "$work/$name.err")"; exit 1; }
       skipped=$(grep '"event":"stats"' "$work/$name.jsonl" | tail -n 1 | sed -n 's/.*"framesSkipped":\([0-9]*\).*/\1/p')
       percent=$(awk -v s="$run_seconds" '{ printf "%.1f", ($1 + $2) * 100 / s }' "$work/$name.time")
@@ -92,13 +115,15 @@ done
   echo "# Composition cost: picture-in-picture vs the test pattern"
   echo
   echo "Produced by \`bench/media/compose.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores, load before: $load_before)."
-  echo "${BUILD_NOTE:-}"
+  echo "Build: ${build_type:-unknown build type} (\`${bin#"$repo"/}\`). ${BUILD_NOTE:-}"
   echo
-  echo "Each scene ran ${run_seconds} s, ${repeats} times in alternation, recording to a file in RAM"
+  echo "Each scene ran ${run_seconds} s, ${repeats} times in alternation, streaming to the local nginx-rtmp on"
+  echo "127.0.0.1 and recording to a file in RAM"
   echo "(x264 veryfast, zerolatency, CBR, AAC-LC). CPU is the whole process (user + sys) in percent of one"
   echo "core, the mean of the runs. The pip scene captures a 1920x1080 Xvfb screen showing a photo-like"
-  echo "picture with x11grab, scales and converts it to the output (libswscale, fast bilinear) and puts the"
-  echo "synthetic camera (640x360 RGB) picture-in-picture; the Xvfb server's own work is not counted."
+  echo "picture with x11grab, scales it to the output (libyuv, bilinear) and converts it to YUV 4:2:0"
+  echo "(the compositor's own SSE2 BT.709 conversion, straight into the encoder's frame), and puts the"
+  echo "synthetic camera (640x360 RGB) picture-in-picture the same way; the Xvfb server's own work is not counted."
   echo
   echo "Whole process:"
   echo

@@ -6,6 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
+
+#include <libyuv/convert_argb.h>
+#include <libyuv/scale_argb.h>
 
 extern "C" {
 #include <libavutil/frame.h>
@@ -22,6 +26,27 @@ constexpr std::array<std::uint8_t, 3> kBlackYuv{16, 128, 128};
 int evenDown(int value)
 {
     return std::max(2, value & ~1);
+}
+
+// Packed RGB formats the compositor scales with libyuv and converts itself; anything else goes
+// through libswscale.
+struct PackedFormat {
+    PackedOrder order = PackedOrder::bgrx;
+    int bytesPerPixel = 4; // 3: expanded to 4 bytes (B,G,R,x) first
+    bool redFirst = false; // a 3-byte format's order: R,G,B (FFmpeg's RGB24) or B,G,R
+};
+
+std::optional<PackedFormat> packedFormatOf(int format)
+{
+    switch (static_cast<AVPixelFormat>(format)) {
+    case AV_PIX_FMT_BGR0:
+    case AV_PIX_FMT_BGRA: return PackedFormat{PackedOrder::bgrx, 4, false};
+    case AV_PIX_FMT_RGB0:
+    case AV_PIX_FMT_RGBA: return PackedFormat{PackedOrder::rgbx, 4, true};
+    case AV_PIX_FMT_RGB24: return PackedFormat{PackedOrder::bgrx, 3, true};
+    case AV_PIX_FMT_BGR24: return PackedFormat{PackedOrder::bgrx, 3, false};
+    default: return std::nullopt;
+    }
 }
 
 } // namespace
@@ -170,7 +195,11 @@ void drawSlate(AVFrame* output, Rect rect)
 }
 
 struct Compositor::Scaler {
-    SwsContext* context = nullptr;
+    SwsContext* context = nullptr;      // the libswscale path
+    std::optional<PackedFormat> packed; // the packed-RGB path (libyuv scaling, own conversion)
+    std::vector<std::uint8_t> expanded; // packed path: a 3-byte picture as 4-byte pixels
+    std::vector<std::uint8_t> scaled;   // packed path: the picture at the rectangle's size
+    bool ready = false;                 // false: no way to draw this picture (the slate)
     int sourceWidth = 0;
     int sourceHeight = 0;
     int sourceFormat = -1;
@@ -220,34 +249,12 @@ void Compositor::draw(AVFrame* output, const AVFrame* picture, Rect rect, int sc
     }
     const int colorspace = picture->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_DEFAULT;
     const int range = picture->color_range == AVCOL_RANGE_JPEG ? 1 : 0;
-    if (scaler->context == nullptr || scaler->sourceWidth != picture->width ||
-        scaler->sourceHeight != picture->height || scaler->sourceFormat != picture->format ||
-        scaler->sourceColorspace != colorspace || scaler->sourceRange != range || scaler->width != rect.width ||
-        scaler->height != rect.height) {
-        sws_freeContext(scaler->context);
-        scaler->context =
-            sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), rect.width,
-                           rect.height, AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR, nullptr, nullptr, nullptr);
-        scaler->sourceWidth = picture->width;
-        scaler->sourceHeight = picture->height;
-        scaler->sourceFormat = picture->format;
-        scaler->sourceColorspace = colorspace;
-        scaler->sourceRange = range;
-        scaler->width = rect.width;
-        scaler->height = rect.height;
-        if (scaler->context == nullptr) {
-            qCWarning(lcMedia) << "no scaler from" << av_get_pix_fmt_name(static_cast<AVPixelFormat>(picture->format))
-                               << picture->width << "x" << picture->height << ": showing the slate";
-            drawSlate(output, rect);
-            return;
-        }
-        ++scalersCreated_;
-        const bool rgbSource =
-            (av_pix_fmt_desc_get(static_cast<AVPixelFormat>(picture->format))->flags & AV_PIX_FMT_FLAG_RGB) != 0;
-        sws_setColorspaceDetails(scaler->context, sws_getCoefficients(colorspace), rgbSource ? 1 : range,
-                                 sws_getCoefficients(SWS_CS_ITU709), 0, 0, 1 << 16, 1 << 16);
+    if (scaler->sourceWidth != picture->width || scaler->sourceHeight != picture->height ||
+        scaler->sourceFormat != picture->format || scaler->sourceColorspace != colorspace ||
+        scaler->sourceRange != range || scaler->width != rect.width || scaler->height != rect.height) {
+        prepare(*scaler, picture, rect, colorspace, range);
     }
-    if (scaler->context == nullptr) {
+    if (!scaler->ready) {
         drawSlate(output, rect);
         return;
     }
@@ -258,7 +265,82 @@ void Compositor::draw(AVFrame* output, const AVFrame* picture, Rect rect, int sc
         nullptr,
     };
     const int strides[4] = {output->linesize[0], output->linesize[1], output->linesize[2], 0};
-    sws_scale(scaler->context, picture->data, picture->linesize, 0, picture->height, destination, strides);
+    if (!scaler->packed) {
+        sws_scale(scaler->context, picture->data, picture->linesize, 0, picture->height, destination, strides);
+        return;
+    }
+    // Packed RGB: as 4-byte pixels, scaled to the rectangle (libyuv, SIMD), converted into place.
+    const std::uint8_t* pixels = picture->data[0];
+    int stride = picture->linesize[0];
+    PackedOrder order = scaler->packed->order;
+    if (scaler->packed->bytesPerPixel == 3) {
+        const int expandedStride = picture->width * 4;
+        if (scaler->packed->redFirst) {
+            libyuv::RAWToARGB(pixels, stride, scaler->expanded.data(), expandedStride, picture->width, picture->height);
+        } else {
+            libyuv::RGB24ToARGB(pixels, stride, scaler->expanded.data(), expandedStride, picture->width,
+                                picture->height);
+        }
+        pixels = scaler->expanded.data();
+        stride = expandedStride;
+        order = PackedOrder::bgrx;
+    }
+    if (picture->width != rect.width || picture->height != rect.height) {
+        const int scaledStride = rect.width * 4;
+        libyuv::ARGBScale(pixels, stride, picture->width, picture->height, scaler->scaled.data(), scaledStride,
+                          rect.width, rect.height, libyuv::kFilterBilinear);
+        pixels = scaler->scaled.data();
+        stride = scaledStride;
+    }
+    convertPackedRgbToI420(pixels, stride, order, rect.width, rect.height, destination, strides);
+}
+
+void Compositor::prepare(Scaler& scaler, const AVFrame* picture, Rect rect, int colorspace, int range)
+{
+    sws_freeContext(scaler.context);
+    scaler.context = nullptr;
+    scaler.sourceWidth = picture->width;
+    scaler.sourceHeight = picture->height;
+    scaler.sourceFormat = picture->format;
+    scaler.sourceColorspace = colorspace;
+    scaler.sourceRange = range;
+    scaler.width = rect.width;
+    scaler.height = rect.height;
+    scaler.packed = packedFormatOf(picture->format);
+    scaler.ready = false;
+    if (picture->width <= 0 || picture->height <= 0 || rect.width <= 0 || rect.height <= 0) {
+        qCWarning(lcMedia) << "a picture of" << picture->width << "x" << picture->height << "into" << rect.width << "x"
+                           << rect.height << ": showing the slate";
+        return;
+    }
+    if (scaler.packed) {
+        // Buffers sized once per geometry: no allocation per frame.
+        const auto pixelBytes = [](int width, int height) {
+            return static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4;
+        };
+        scaler.expanded.assign(scaler.packed->bytesPerPixel == 3 ? pixelBytes(picture->width, picture->height) : 0, 0);
+        const bool scales = picture->width != rect.width || picture->height != rect.height;
+        scaler.scaled.assign(scales ? pixelBytes(rect.width, rect.height) : 0, 0);
+        scaler.ready = true;
+        ++scalersCreated_;
+        return;
+    }
+    scaler.expanded = {};
+    scaler.scaled = {};
+    scaler.context =
+        sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), rect.width,
+                       rect.height, AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR, nullptr, nullptr, nullptr);
+    if (scaler.context == nullptr) {
+        qCWarning(lcMedia) << "no scaler from" << av_get_pix_fmt_name(static_cast<AVPixelFormat>(picture->format))
+                           << picture->width << "x" << picture->height << ": showing the slate";
+        return;
+    }
+    ++scalersCreated_;
+    const bool rgbSource =
+        (av_pix_fmt_desc_get(static_cast<AVPixelFormat>(picture->format))->flags & AV_PIX_FMT_FLAG_RGB) != 0;
+    sws_setColorspaceDetails(scaler.context, sws_getCoefficients(colorspace), rgbSource ? 1 : range,
+                             sws_getCoefficients(SWS_CS_ITU709), 0, 0, 1 << 16, 1 << 16);
+    scaler.ready = true;
 }
 
 } // namespace hoststudio::media

@@ -571,6 +571,11 @@ private:
             composeFrame(frame, frameIndex, compositor, mainWatch, cameraWatch);
             composeNanoseconds_.fetch_add(threadCpuNanoseconds() - composeStart);
             frame->pts = frameIndex;
+            if (config_.preview) {
+                // A reference into the preview's slot at most; it never waits.
+                (void)config_.preview->offer(frame, frameIndex,
+                                             std::chrono::microseconds(frameIndex * 1000000 / settings.fps));
+            }
             const auto encodeStart = std::chrono::steady_clock::now();
             if (core::Status encoded = encoders.encode(StreamKind::video, frame, sink); !encoded) {
                 failure = encoded.error();

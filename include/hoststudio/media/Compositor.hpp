@@ -2,9 +2,11 @@
 #pragma once
 
 // The compositor: one output picture (YUV 4:2:0, the encoder's size) per frame from up to two
-// sources, by layout. Each source is scaled and converted once per frame straight into its place
-// (libswscale, fast bilinear, one cached context per source geometry); a source without a picture
-// shows the slate.
+// sources, by layout. Each source is scaled and converted once per frame straight into its place;
+// a source without a picture shows the slate. Packed RGB pictures (the screen, cameras, the
+// synthetic camera) are scaled with libyuv (bilinear, SIMD) and converted by
+// convertPackedRgbToI420; other formats go through libswscale (fast bilinear). Each source's
+// context and buffers are made once per geometry, never per frame.
 //
 //   screen: the main source full frame        camera: the second source full frame
 //   pip:    the main source full frame, the second in a corner (corner, size, margin as settings)
@@ -90,6 +92,8 @@ public:
 private:
     struct Scaler;
     void draw(AVFrame* output, const AVFrame* picture, Rect rect, int scalerIndex);
+    // A new picture geometry or format: picks the path (packed RGB or libswscale) and sizes its buffers.
+    void prepare(Scaler& scaler, const AVFrame* picture, Rect rect, int colorspace, int range);
 
     int width_;
     int height_;
@@ -103,5 +107,17 @@ private:
 void drawSlate(AVFrame* output, Rect rect);
 // Fills a rectangle of a YUV420P frame with one colour.
 void fillRect(AVFrame* output, Rect rect, std::array<std::uint8_t, 3> yuv);
+
+// The byte order of a packed 4-byte RGB pixel (the fourth byte is ignored): B,G,R,x (FFmpeg's
+// BGR0/BGRA, libyuv's "ARGB": the X11 screen) or R,G,B,x (RGB0/RGBA: Qt's camera pictures).
+enum class PackedOrder : std::uint8_t { bgrx, rgbx };
+
+// Converts a packed RGB picture (full range, 4 bytes a pixel, `sourceStride` bytes a row) of
+// width×height to YUV 4:2:0, BT.709 limited range, into `planes` (Y, U, V; `strides` bytes a row).
+// Chroma is the mean of each 2×2 block; an odd last column or row uses what there is. SIMD (SSE2)
+// where the machine has it, the same integer arithmetic otherwise: results differ from exact
+// BT.709 by at most one step.
+void convertPackedRgbToI420(const std::uint8_t* source, int sourceStride, PackedOrder order, int width, int height,
+                            std::uint8_t* const planes[3], const int strides[3]);
 
 } // namespace hoststudio::media

@@ -24,6 +24,7 @@
 #include "hoststudio/media/Compositor.hpp"
 #include "hoststudio/media/EncoderSettings.hpp"
 #include "hoststudio/media/LiveStats.hpp"
+#include "hoststudio/media/Preview.hpp"
 #include "hoststudio/media/SendQueue.hpp"
 
 #include <chrono>
@@ -98,6 +99,10 @@ struct LiveConfig {
     std::vector<NetworkOutputConfig> outputs;
     std::optional<RecordingConfig> recording;
     std::optional<ChunkStreamConfig> chunkStream;
+    // Preview frames for the window (Preview.hpp): the encoder thread offers every composed frame;
+    // the preview keeps what its rate asks for and converts it on its own thread. The owner keeps
+    // the preview and stops it after the pipeline.
+    std::shared_ptr<FramePreview> preview;
     // On stop, how long queued packets may still be sent (OBS: 30 s); a write blocked for the output's
     // sendTimeout ends the flush earlier, and abortFlush() ends it at once.
     std::chrono::milliseconds flushTimeout{30000};

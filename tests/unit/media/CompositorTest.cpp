@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The compositor: layout geometry (fit, pip corners and size, side by side), pixels of a composed
-// frame (each source lands in its place in its colour, a missing source shows the slate), and the
-// scaler cache (one context per steady geometry).
+// frame (each source lands in its place in its colour, a missing source shows the slate), the
+// scaler cache (one context per steady geometry), and the packed-RGB path: BT.709 values of known
+// colours, odd sizes, padded strides, the SIMD columns and the scalar rest alike, every packed
+// format the same picture.
 #include "hoststudio/media/Compositor.hpp"
 #include "hoststudio/media/MediaError.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <random>
+#include <vector>
 
 extern "C" {
 #include <libavutil/frame.h>
+#include <libavutil/pixdesc.h>
 }
 
 namespace hoststudio::media {
@@ -202,6 +208,242 @@ TEST(Compositor, SlateLayoutAndScalerCache)
     compositor.compose(small.get(), bigger.get(), nullptr);
     EXPECT_EQ(compositor.scalersCreated(), 2);
     EXPECT_GT(pixel(small.get(), 320, 180).v, 180); // red
+}
+
+// Exact BT.709 limited range from full-range RGB.
+struct ExactYuv {
+    double y, u, v;
+};
+ExactYuv exactBt709(double red, double green, double blue)
+{
+    const double luma = 0.2126 * red + 0.7152 * green + 0.0722 * blue;
+    return {16.0 + 219.0 * luma / 255.0, 128.0 + 224.0 * (blue - luma) / (1.8556 * 255.0),
+            128.0 + 224.0 * (red - luma) / (1.5748 * 255.0)};
+}
+
+// A picture of packed 4-byte pixels with a padded stride.
+struct PackedPicture {
+    int width = 0;
+    int height = 0;
+    int stride = 0;
+    std::vector<std::uint8_t> bytes;
+    std::uint8_t* pixel(int x, int y) { return bytes.data() + static_cast<std::ptrdiff_t>(y) * stride + x * 4; }
+};
+
+// YUV 4:2:0 planes with padded strides and a guard value around the picture.
+struct GuardedPlanes {
+    static constexpr std::uint8_t kGuard = 0xA5;
+    int width = 0;
+    int height = 0;
+    std::array<int, 3> strides{};
+    std::array<std::vector<std::uint8_t>, 3> planes;
+    GuardedPlanes(int pictureWidth, int pictureHeight) : width(pictureWidth), height(pictureHeight)
+    {
+        const int chromaWidth = (width + 1) / 2;
+        const int chromaHeight = (height + 1) / 2;
+        strides = {width + 13, chromaWidth + 7, chromaWidth + 7};
+        planes[0].assign(static_cast<std::size_t>(strides[0] * (height + 1)), kGuard);
+        planes[1].assign(static_cast<std::size_t>(strides[1] * (chromaHeight + 1)), kGuard);
+        planes[2].assign(static_cast<std::size_t>(strides[2] * (chromaHeight + 1)), kGuard);
+    }
+    void convert(const PackedPicture& picture, PackedOrder order)
+    {
+        std::uint8_t* const pointers[3] = {planes[0].data(), planes[1].data(), planes[2].data()};
+        convertPackedRgbToI420(picture.bytes.data(), picture.stride, order, picture.width, picture.height, pointers,
+                               strides.data());
+    }
+    [[nodiscard]] int at(int plane, int x, int y) const
+    {
+        return planes[static_cast<std::size_t>(plane)]
+                     [static_cast<std::size_t>(y * strides[static_cast<std::size_t>(plane)] + x)];
+    }
+    // Every byte outside the picture still holds the guard.
+    [[nodiscard]] bool guardsIntact() const
+    {
+        for (int plane = 0; plane < 3; ++plane) {
+            const int planeWidth = plane == 0 ? width : (width + 1) / 2;
+            const int planeHeight = plane == 0 ? height : (height + 1) / 2;
+            const int stride = strides[static_cast<std::size_t>(plane)];
+            const auto& bytes = planes[static_cast<std::size_t>(plane)];
+            for (int index = 0; index < static_cast<int>(bytes.size()); ++index) {
+                const bool inside = index / stride < planeHeight && index % stride < planeWidth;
+                if (!inside && bytes[static_cast<std::size_t>(index)] != kGuard) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+};
+
+TEST(PackedRgbConversion, KnownColoursGetTheirBt709Values)
+{
+    struct Case {
+        std::uint8_t red, green, blue;
+        int y, u, v;
+    };
+    // Values of exact BT.709 (limited range), rounded; one step of difference allowed.
+    const Case cases[] = {
+        {255, 255, 255, 235, 128, 128}, {0, 0, 0, 16, 128, 128},    {255, 0, 0, 63, 102, 240},
+        {0, 255, 0, 173, 42, 26},       {0, 0, 255, 32, 240, 118},  {128, 128, 128, 126, 128, 128},
+        {32, 64, 192, 73, 187, 109},    {16, 176, 64, 131, 95, 62},
+    };
+    for (const PackedOrder order : {PackedOrder::bgrx, PackedOrder::rgbx}) {
+        for (const Case& colour : cases) {
+            // 34×4: two SIMD groups of 16 columns and a scalar rest of 2.
+            PackedPicture picture{34, 4, 34 * 4, {}};
+            picture.bytes.resize(static_cast<std::size_t>(picture.stride * picture.height));
+            for (int y = 0; y < picture.height; ++y) {
+                for (int x = 0; x < picture.width; ++x) {
+                    std::uint8_t* pixel = picture.pixel(x, y);
+                    pixel[0] = order == PackedOrder::bgrx ? colour.blue : colour.red;
+                    pixel[1] = colour.green;
+                    pixel[2] = order == PackedOrder::bgrx ? colour.red : colour.blue;
+                    pixel[3] = 0;
+                }
+            }
+            GuardedPlanes planes(picture.width, picture.height);
+            planes.convert(picture, order);
+            for (const int x : {0, 15, 16, 31, 32, 33}) {
+                SCOPED_TRACE(testing::Message() << "rgb " << int{colour.red} << "," << int{colour.green} << ","
+                                                << int{colour.blue} << " column " << x);
+                EXPECT_NEAR(planes.at(0, x, 3), colour.y, 1);
+                EXPECT_NEAR(planes.at(1, x / 2, 1), colour.u, 1);
+                EXPECT_NEAR(planes.at(2, x / 2, 1), colour.v, 1);
+            }
+            // Grey stays exactly neutral.
+            if (colour.red == colour.green && colour.green == colour.blue) {
+                EXPECT_EQ(planes.at(1, 0, 0), 128);
+                EXPECT_EQ(planes.at(2, 0, 0), 128);
+            }
+        }
+    }
+}
+
+TEST(PackedRgbConversion, OddSizesAndPaddedStridesMatchExactBt709)
+{
+    std::mt19937 random(20261124);
+    std::uniform_int_distribution<int> byte(0, 255);
+    // Widths around the SIMD groups (16 columns SSE2, 32 AVX2 where the processor has it: 50 is
+    // one of each and a scalar rest), odd heights (a last row without a partner).
+    for (const int width : {1, 2, 15, 16, 17, 37, 50, 64, 100}) {
+        for (const int height : {1, 2, 3, 5}) {
+            for (const PackedOrder order : {PackedOrder::bgrx, PackedOrder::rgbx}) {
+                SCOPED_TRACE(testing::Message() << width << "x" << height);
+                PackedPicture picture{width, height, width * 4 + 12, {}};
+                picture.bytes.resize(static_cast<std::size_t>(picture.stride * height));
+                for (std::uint8_t& value : picture.bytes) {
+                    value = static_cast<std::uint8_t>(byte(random));
+                }
+                GuardedPlanes planes(width, height);
+                planes.convert(picture, order);
+                const int redAt = order == PackedOrder::bgrx ? 2 : 0;
+                const int blueAt = 2 - redAt;
+                for (int y = 0; y < height; ++y) {
+                    for (int x = 0; x < width; ++x) {
+                        const std::uint8_t* pixel = picture.pixel(x, y);
+                        const ExactYuv exact = exactBt709(pixel[redAt], pixel[1], pixel[blueAt]);
+                        ASSERT_NEAR(planes.at(0, x, y), exact.y, 1.0) << "luma at " << x << "," << y;
+                    }
+                }
+                for (int y = 0; y < height; y += 2) {
+                    for (int x = 0; x < width; x += 2) {
+                        double red = 0;
+                        double green = 0;
+                        double blue = 0;
+                        int count = 0;
+                        for (int row = y; row < std::min(y + 2, height); ++row) {
+                            for (int column = x; column < std::min(x + 2, width); ++column) {
+                                const std::uint8_t* pixel = picture.pixel(column, row);
+                                red += pixel[redAt];
+                                green += pixel[1];
+                                blue += pixel[blueAt];
+                                ++count;
+                            }
+                        }
+                        const ExactYuv exact = exactBt709(red / count, green / count, blue / count);
+                        ASSERT_NEAR(planes.at(1, x / 2, y / 2), exact.u, 1.5) << "U at " << x << "," << y;
+                        ASSERT_NEAR(planes.at(2, x / 2, y / 2), exact.v, 1.5) << "V at " << x << "," << y;
+                    }
+                }
+                EXPECT_TRUE(planes.guardsIntact());
+            }
+        }
+    }
+}
+
+// A picture whose left half is red and right half blue, in any packed format.
+Frame splitPicture(int width, int height, AVPixelFormat format)
+{
+    Frame frame = makeFrame(width, height, format);
+    frame->color_range = AVCOL_RANGE_JPEG;
+    const bool threeBytes = format == AV_PIX_FMT_RGB24 || format == AV_PIX_FMT_BGR24;
+    const bool redFirst = format == AV_PIX_FMT_RGB24 || format == AV_PIX_FMT_RGB0 || format == AV_PIX_FMT_RGBA;
+    const int size = threeBytes ? 3 : 4;
+    for (int y = 0; y < height; ++y) {
+        std::uint8_t* line = frame->data[0] + static_cast<std::ptrdiff_t>(y) * frame->linesize[0];
+        for (int x = 0; x < width; ++x) {
+            const bool red = x < width / 2;
+            std::uint8_t* pixel = line + static_cast<std::ptrdiff_t>(x) * size;
+            pixel[redFirst ? 0 : 2] = red ? 230 : 20;
+            pixel[1] = 30;
+            pixel[redFirst ? 2 : 0] = red ? 20 : 230;
+            if (size == 4) {
+                pixel[3] = 255;
+            }
+        }
+    }
+    return frame;
+}
+
+bool isRed(Yuv p)
+{
+    return p.v > 200 && p.u < 128;
+}
+
+TEST(Compositor, EveryPackedFormatScalesToTheSamePlaceAndColour)
+{
+    for (const AVPixelFormat format :
+         {AV_PIX_FMT_BGR0, AV_PIX_FMT_BGRA, AV_PIX_FMT_RGB0, AV_PIX_FMT_RGBA, AV_PIX_FMT_RGB24, AV_PIX_FMT_BGR24}) {
+        SCOPED_TRACE(av_get_pix_fmt_name(format));
+        // Scaled down (1920×1080 into 1280×720), and at its own size (no scaling).
+        for (const Size source : {Size{1920, 1080}, Size{1280, 720}}) {
+            Compositor compositor(1280, 720, Layout::screen, PipSettings{});
+            const Frame output = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
+            const Frame picture = splitPicture(source.width, source.height, format);
+            compositor.compose(output.get(), picture.get(), nullptr);
+            EXPECT_TRUE(isRed(pixel(output.get(), 10, 10)));
+            EXPECT_TRUE(isRed(pixel(output.get(), 600, 700)));
+            EXPECT_TRUE(isBlue(pixel(output.get(), 680, 10)));
+            EXPECT_TRUE(isBlue(pixel(output.get(), 1270, 710)));
+            EXPECT_EQ(compositor.scalersCreated(), 1);
+        }
+    }
+}
+
+TEST(Compositor, ScreenAndCameraPicturesInPictureAsTheyArrive)
+{
+    // The X11 screen's format (BGR0, full HD) and Qt's camera pictures (RGB0).
+    Compositor compositor(1920, 1080, Layout::pip, PipSettings{});
+    const Frame output = makeFrame(1920, 1080, AV_PIX_FMT_YUV420P);
+    const Frame screen = splitPicture(1920, 1080, AV_PIX_FMT_BGR0);
+    const Frame camera = makeFrame(640, 360, AV_PIX_FMT_RGB0);
+    for (int y = 0; y < 360; ++y) {
+        std::uint8_t* line = camera->data[0] + static_cast<std::ptrdiff_t>(y) * camera->linesize[0];
+        for (int x = 0; x < 640; ++x) {
+            line[4 * x] = 16;
+            line[4 * x + 1] = 176;
+            line[4 * x + 2] = 64;
+            line[4 * x + 3] = 0;
+        }
+    }
+    compositor.compose(output.get(), screen.get(), camera.get());
+    // The camera: 480×270 at x 1392–1871, y 762–1031 (size 0.25, margin 0.025 of 1920).
+    EXPECT_TRUE(isGreen(pixel(output.get(), 1400, 770)));
+    EXPECT_TRUE(isGreen(pixel(output.get(), 1860, 1020)));
+    EXPECT_TRUE(isBlue(pixel(output.get(), 1380, 770)));
+    EXPECT_TRUE(isBlue(pixel(output.get(), 1400, 750)));
+    EXPECT_TRUE(isRed(pixel(output.get(), 100, 1000)));
 }
 
 } // namespace
