@@ -301,6 +301,7 @@ QWidget* MainWindow::buildCentre()
     layout->setContentsMargins(0, 0, 0, 0);
 
     auto* preview = new QLabel(tr("Preview\nwhat viewers will see appears here"));
+    preview_ = preview;
     preview->setObjectName(QStringLiteral("preview"));
     preview->setAlignment(Qt::AlignCenter);
     preview->setMinimumSize(480, 270);

@@ -10,6 +10,7 @@
 #include "hoststudio/ui/ToastArea.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
 
+#include <QApplication>
 #include <QCloseEvent>
 #include <QCoreApplication>
 #include <QDateTime>
@@ -18,6 +19,8 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPixmap>
+#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QStatusBar>
@@ -123,6 +126,19 @@ void MainWindow::goLive()
         const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd_HH-mm-ss"));
         request.recordingPath = QDir(recordingFolder_).filePath(QStringLiteral("HostStudio_%1.mkv").arg(stamp));
     }
+    // The composed picture, as viewers will see it: converted on the preview's thread, shown here.
+    request.onPreviewFrame = [self = QPointer<MainWindow>(this)](media::PreviewFrame frame) {
+        const QImage wrapped(frame.rgb.data(), frame.width, frame.height, frame.stride, QImage::Format_RGB888);
+        QImage copy = wrapped.copy(); // the buffer goes with `frame`
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, copy = std::move(copy)] {
+                if (self != nullptr) {
+                    self->showPreview(copy);
+                }
+            },
+            Qt::QueuedConnection);
+    };
     session_.reset(); // the previous session's parts are done; only one runs at a time
     QString notes;
     auto created = sessionFactory_(request, notes);
@@ -419,6 +435,21 @@ void MainWindow::showHealth()
                               .arg(dropped)
                               .arg(stats->framesSkipped)
                               .arg(stats->cpuPercent, 0, 'f', 0));
+}
+
+void MainWindow::showPreview(const QImage& image)
+{
+    previewImage_ = image;
+    preview_->setPixmap(
+        QPixmap::fromImage(image).scaled(preview_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    if (!previewImage_.isNull()) {
+        showPreview(previewImage_);
+    }
 }
 
 void MainWindow::showLiveTime()

@@ -29,6 +29,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace hoststudio::ui {
 namespace {
 
@@ -253,6 +255,33 @@ TEST_F(GoLiveWindowTest, ContinuesOneOfTheHostsOwnEvents)
     });
     QTest::mouseClick(child<QToolButton>("refreshEventsButton"), Qt::LeftButton);
     EXPECT_TRUE(child<QLabel>("eventStatus")->text().contains(QStringLiteral("no relay answered")));
+}
+
+TEST_F(GoLiveWindowTest, ThePreviewShowsTheComposedPictureFromThePreviewThread)
+{
+    open();
+    typeTitle(QStringLiteral("Preview"));
+    clickGoLive();
+    ASSERT_EQ(requests_.size(), 1U);
+    ASSERT_TRUE(requests_[0].onPreviewFrame) << "the window asks for preview frames";
+    media::PreviewFrame frame;
+    frame.width = 64;
+    frame.height = 36;
+    frame.stride = 64 * 3;
+    frame.rgb.assign(static_cast<std::size_t>(frame.stride * frame.height), 0);
+    for (std::size_t pixel = 0; pixel < frame.rgb.size(); pixel += 3) {
+        frame.rgb[pixel] = 220; // red
+    }
+    std::thread previewThread([deliver = requests_[0].onPreviewFrame, frame] { deliver(frame); });
+    previewThread.join();
+    auto* preview = child<QLabel>("preview");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !preview->pixmap().isNull(); }, 5000));
+    const QImage shown = preview->pixmap().toImage();
+    const QColor centre = shown.pixelColor(shown.width() / 2, shown.height() / 2);
+    EXPECT_GT(centre.red(), 200);
+    EXPECT_LT(centre.green(), 30);
+    EXPECT_LE(shown.width(), preview->width());
+    EXPECT_LE(shown.height(), preview->height());
 }
 
 TEST_F(GoLiveWindowTest, TheHealthLineShowsTheMediaStatistics)

@@ -9,6 +9,7 @@
 #include "hoststudio/ui/StudioSession.hpp"
 
 #include <QElapsedTimer>
+#include <QImage>
 
 #include <QMainWindow>
 #include <filesystem>
@@ -95,7 +96,12 @@ private:
     void showBadges(const session::SessionSnapshot& snapshot);
     void showHealth();
     void showLiveTime();
+    void showPreview(const QImage& image);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
     core::Settings& settings_;
     StudioSessionFactory sessionFactory_;
     std::unique_ptr<StudioSession> session_;
@@ -122,6 +128,8 @@ private:
     QListWidget* stepList_ = nullptr;
     UrlsPanel* urlsPanel_ = nullptr;
     QLabel* healthLabel_ = nullptr;
+    QLabel* preview_ = nullptr;
+    QImage previewImage_; // the last preview frame, scaled to the label on resize
     HealthGraph* healthGraph_ = nullptr;
     QWidget* relayBadges_ = nullptr; // the relay badges' row in the status bar
     ToastArea* toasts_ = nullptr;

@@ -11,6 +11,7 @@
 
 #include "hoststudio/core/Result.hpp"
 #include "hoststudio/media/LiveStats.hpp"
+#include "hoststudio/media/Preview.hpp"
 #include "hoststudio/nostr/LiveActivity.hpp"
 
 #include <QString>
@@ -32,6 +33,9 @@ struct StudioSessionRequest {
     QString recordingPath;   // empty: no local recording
     QString provider;        // empty: the one the settings name
     bool recovering = false; // ending what a crashed session left (the journal's provider and ids)
+    // Preview frames of the composed output (about 10 a second, 640 wide), called on the preview's
+    // own thread; empty: no preview.
+    std::function<void(media::PreviewFrame frame)> onPreviewFrame;
 };
 
 class StudioSession {
