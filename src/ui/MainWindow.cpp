@@ -5,6 +5,7 @@
 #include "hoststudio/core/Version.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
 #include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/ui/ChatPanel.hpp"
 #include "hoststudio/ui/HealthGraph.hpp"
 #include "hoststudio/ui/SettingsDialog.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
@@ -322,19 +323,8 @@ void MainWindow::buildChatDock()
     auto* dock = new QDockWidget(tr("Chat"), this);
     dock->setObjectName(QStringLiteral("chatDock"));
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    auto* body = new QWidget;
-    auto* layout = new QVBoxLayout(body);
-    auto* timeline = new QListWidget;
-    timeline->setObjectName(QStringLiteral("chatTimeline"));
-    timeline->setWordWrap(true);
-    layout->addWidget(timeline, 1);
-    auto* input = new QLineEdit;
-    input->setObjectName(QStringLiteral("chatInput"));
-    input->setPlaceholderText(tr("Chat opens when you go live"));
-    input->setEnabled(false);
-    layout->addWidget(input);
-    body->setMinimumWidth(260);
-    dock->setWidget(body);
+    chatPanel_ = new ChatPanel;
+    dock->setWidget(chatPanel_);
     addDockWidget(Qt::RightDockWidgetArea, dock);
 }
 

@@ -3,6 +3,7 @@
 // controller; the controller's snapshots drive the step list, the badges, the URLs and the button;
 // End asks for confirmation (unless turned off in the settings) and ends from any state.
 #include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/ui/ChatPanel.hpp"
 #include "hoststudio/ui/HealthGraph.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
 #include "hoststudio/ui/SessionNotices.hpp"
@@ -139,6 +140,7 @@ void MainWindow::goLive()
             },
             Qt::QueuedConnection);
     };
+    chatPanel_->unbind();
     session_.reset(); // the previous session's parts are done; only one runs at a time
     QString notes;
     auto created = sessionFactory_(request, notes);
@@ -292,6 +294,7 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
     case session::SessionState::live:
         if (!liveSince_.isValid()) {
             liveSince_.start();
+            chatPanel_->bind(session_ != nullptr ? session_->chatHub() : nullptr);
         }
         goLiveButton_->setText(tr("End Stream"));
         goLiveButton_->setToolTip(tr("End the stream cleanly (Ctrl+Shift+E)"));
@@ -307,6 +310,7 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
     case session::SessionState::ended:
     case session::SessionState::failed:
     case session::SessionState::idle: {
+        chatPanel_->unbind();
         ticker_->stop();
         showHealth();
         goLiveButton_->setText(tr("Go Live"));

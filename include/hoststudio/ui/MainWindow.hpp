@@ -35,6 +35,7 @@ struct SessionSnapshot;
 
 namespace hoststudio::ui {
 
+class ChatPanel;
 class HealthGraph;
 class StatusBadge;
 class ToastArea;
@@ -129,6 +130,7 @@ private:
     UrlsPanel* urlsPanel_ = nullptr;
     QLabel* healthLabel_ = nullptr;
     QLabel* preview_ = nullptr;
+    ChatPanel* chatPanel_ = nullptr;
     QImage previewImage_; // the last preview frame, scaled to the label on resize
     HealthGraph* healthGraph_ = nullptr;
     QWidget* relayBadges_ = nullptr; // the relay badges' row in the status bar

@@ -22,6 +22,9 @@
 #include <string>
 #include <vector>
 
+namespace hoststudio::chat {
+class ChatHub;
+}
 namespace hoststudio::session {
 class GoLiveController;
 }
@@ -46,6 +49,8 @@ public:
     [[nodiscard]] virtual std::string providerName() const = 0;
     // The relays the live event is published to, in the order of the settings.
     [[nodiscard]] virtual std::vector<std::string> relays() const = 0;
+    // The merged live chat while the session runs, or null when there is none (yet).
+    [[nodiscard]] virtual chat::ChatHub* chatHub() { return nullptr; }
     // The media pipeline's statistics now, or nullopt when it does not run.
     [[nodiscard]] virtual std::optional<media::LiveStats> sampleStats() = 0;
 };
