@@ -28,6 +28,7 @@
 #include <QFile>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <chrono>
 
 static void registerSessionResources()
@@ -73,7 +74,6 @@ SessionAssembly::~SessionAssembly()
     media_.reset();
     channel_.reset();
     announcer_.reset();
-    pool_.reset();
     ingest_.reset();
     scheduler_.reset();
     if (network_) {
@@ -131,14 +131,18 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
     poolSettings.authKey = hostKey;
     poolSettings.reconnect = settings.reconnectConfig();
     poolSettings.webSocket.tls.extraCaFile = extraCaFile;
-    auto pool = nostr::RelayPool::create(network, assembly->relays_, std::move(poolSettings));
-    if (!pool) {
-        return pool.error();
-    }
-    assembly->pool_ = std::move(*pool);
-    assembly->announcer_ = std::make_unique<session::RelayAnnouncer>(
-        *assembly->pool_, hostKey, 10s,
+    auto announcer = session::RelayAnnouncer::create(
+        [&network, poolSettings](const std::string& relay) {
+            return nostr::RelayPool::create(network, {relay}, poolSettings);
+        },
+        assembly->relays_, hostKey,
+        // Shorter than the controller's publish step, so that the answer names each relay that failed.
+        std::max<std::chrono::milliseconds>(1s, options.timeouts.publish * 8 / 10),
         [scheduler = assembly->scheduler_.get()] { return scheduler->nowUnixSeconds(); });
+    if (!announcer) {
+        return announcer.error();
+    }
+    assembly->announcer_ = std::move(*announcer);
 
     // The real-time channel (the seed backend's Socket.IO), when configured.
     const std::string chatUrl = settings.text(core::setting::chatUrl).toStdString();
@@ -236,6 +240,7 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
     }
     media::LiveConfig base;
     base.encoder = *encoder;
+    base.scene = options.scene;
     media::NetworkOutputConfig outputTemplate;
     outputTemplate.caFile = extraCaFile;
     outputTemplate.reconnect = settings.reconnectConfig();
@@ -259,7 +264,7 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
     assembly->controller_ = std::make_unique<session::GoLiveController>(
         session::GoLiveController::Parts{*assembly->ingest_, *assembly->media_, *assembly->announcer_,
                                          assembly->channel_.get()},
-        *assembly->scheduler_, assembly->journal_.get());
+        *assembly->scheduler_, assembly->journal_.get(), options.timeouts);
     return assembly;
 }
 

@@ -31,9 +31,6 @@ class Settings;
 namespace hoststudio::net {
 class NetworkThread;
 }
-namespace hoststudio::nostr {
-class RelayPool;
-}
 
 namespace hoststudio::session {
 class BackendChannelPart;
@@ -45,13 +42,15 @@ class RelayAnnouncer;
 namespace hoststudio::app {
 
 struct SessionOptions {
-    std::string eventId;    // the live event's `d` (the custom provider uses it as a local key)
-    QString provider;       // custom | cloudinary | backend; empty: the setting ingest/provider
-    QString streamKey;      // custom RTMP: the key; empty: the event id on a local server
-    QString presetId;       // the encoder preset; empty: the setting video/preset
-    QString keyFilePath;    // the host's nsec (--key-file); empty: the usual sources
-    bool useJournal = true; // false: no crash journal (--no-journal)
-    QString journalPath;    // empty: SessionJournal::defaultPath()
+    std::string eventId;               // the live event's `d` (the custom provider uses it as a local key)
+    QString provider;                  // custom | cloudinary | backend; empty: the setting ingest/provider
+    QString streamKey;                 // custom RTMP: the key; empty: the event id on a local server
+    QString presetId;                  // the encoder preset; empty: the setting video/preset
+    QString keyFilePath;               // the host's nsec (--key-file); empty: the usual sources
+    bool useJournal = true;            // false: no crash journal (--no-journal)
+    QString journalPath;               // empty: SessionJournal::defaultPath()
+    session::SessionTimeouts timeouts; // the controller's timeouts and intervals
+    media::SceneConfig scene;          // the sources and layout (live's scene options)
 };
 
 class SessionAssembly {
@@ -79,7 +78,6 @@ private:
     std::unique_ptr<net::NetworkThread> network_;
     std::unique_ptr<session::QtScheduler> scheduler_;
     std::shared_ptr<cloud::IngestProvider> ingest_;
-    std::unique_ptr<nostr::RelayPool> pool_;
     std::unique_ptr<session::RelayAnnouncer> announcer_;
     std::unique_ptr<session::BackendChannelPart> channel_;
     std::unique_ptr<session::PipelineMediaPart> media_;

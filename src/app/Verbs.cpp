@@ -12,7 +12,8 @@ const std::vector<Verb>& verbs()
          QStringLiteral("print the configuration the studio would use"), &runStatusVerb},
         {QStringLiteral("live"),
          QStringLiteral("live [--title T] [--event D] [--provider custom|cloudinary|backend] [--record FILE] "
-                        "[--duration S] | live --to rtmp://HOST/APP/KEY [--source SRC] [--layout L] …"),
+                        "[--duration S] [--source SRC] [--layout L] … | "
+                        "live --to rtmp://HOST/APP/KEY [--source SRC] [--layout L] …"),
          QStringLiteral("go live without a window: the whole session (ingest, channel, media, NIP-53 event) as "
                         "JSON lines; with --to, only the media to that URL (docs/streaming.md, docs/go-live.md)"),
          &runLiveVerb},
@@ -20,6 +21,11 @@ const std::vector<Verb>& verbs()
          QStringLiteral("end the running session, or what a crashed one left behind"), &runEndVerb},
         {QStringLiteral("recover"), QStringLiteral("recover"),
          QStringLiteral("end what a crashed session left behind, from its journal"), &runRecoverVerb},
+        {QStringLiteral("doctor"), QStringLiteral("doctor [--json] [--key-file PATH] [--display :N]"),
+         QStringLiteral("check what going live needs: backend, Cloudinary credentials, relays, RTMP ingest, "
+                        "channel, Nostr key, secret store, devices, encoders, recording folder; one line each "
+                        "(ok, warn or fail with what to do)"),
+         &runDoctorVerb},
         {QStringLiteral("nostr"),
          QStringLiteral("nostr keygen|pubkey|decode|encode|sign|verify|publish [ARGS...] [--key-file PATH]"),
          QStringLiteral("Nostr keys, NIP-19 entities, signed events; the secret key comes from --key-file PATH, "

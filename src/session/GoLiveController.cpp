@@ -106,7 +106,7 @@ GoLiveController::~GoLiveController()
         parts_.channel->setListener({});
     }
     abandonOperations();
-    for (auto* timer : {&republishTimer_, &channelRetryTimer_}) {
+    for (auto* timer : {&republishTimer_, &channelRetryTimer_, &ingestPollTimer_}) {
         if (*timer) {
             scheduler_.cancel(**timer);
         }
@@ -201,8 +201,9 @@ void GoLiveController::notify()
 {
     snapshot_.degraded =
         snapshot_.state == SessionState::live &&
-        (snapshot_.channel.health == PartHealth::degraded || snapshot_.nostr.health == PartHealth::degraded ||
-         snapshot_.media.health == PartHealth::degraded || snapshot_.recording.health == PartHealth::failed);
+        (snapshot_.ingest.health == PartHealth::degraded || snapshot_.channel.health == PartHealth::degraded ||
+         snapshot_.nostr.health == PartHealth::degraded || snapshot_.media.health == PartHealth::degraded ||
+         snapshot_.recording.health == PartHealth::failed);
     if (observer_) {
         observer_(snapshot_);
     }
@@ -300,7 +301,10 @@ void GoLiveController::stepPrepareIngest()
         completion<core::Result<cloud::IngestEndpoint>>(operation, [this](core::Result<cloud::IngestEndpoint> result) {
             if (!result) {
                 snapshot_.ingest = {PartHealth::failed, result.error().describe()};
-                failGoLive(core::Error{SessionErrc::ingestFailed, result.error().describe()});
+                failGoLive(core::Error{SessionErrc::ingestFailed,
+                                       parts_.ingest.name() +
+                                           " could not prepare the stream: " + result.error().describe() +
+                                           ": check its settings and that it is reachable, then go live again"});
                 return;
             }
             endpoint_ = std::move(*result);
@@ -336,7 +340,9 @@ void GoLiveController::stepStartIngest()
     parts_.ingest.start(*endpoint_, completion<core::Status>(operation, [this](const core::Status& started) {
         if (!started) {
             snapshot_.ingest = {PartHealth::failed, started.error().describe()};
-            failGoLive(core::Error{SessionErrc::ingestFailed, started.error().describe()});
+            failGoLive(core::Error{SessionErrc::ingestFailed,
+                                   endpoint_->provider + " could not start the stream: " + started.error().describe() +
+                                       ": check its settings and that it is reachable, then go live again"});
             return;
         }
         const std::string fallback =
@@ -439,18 +445,24 @@ void GoLiveController::stepStartMedia()
         request.publishUrl = endpoint_->ingestUrl + "/" + endpoint_->streamKey;
     }
     request.recordingPath = recordingPath_;
-    parts_.media.start(request, completion<core::Status>(operation, [this](const core::Status& started) {
-                           if (!started) {
-                               snapshot_.media = {PartHealth::failed, started.error().describe()};
-                               failGoLive(core::Error{SessionErrc::mediaFailed, started.error().describe()});
-                               return;
-                           }
-                           snapshot_.media = {PartHealth::ok, "streaming"};
-                           if (recordingPath_) {
-                               snapshot_.recording = {PartHealth::ok, *recordingPath_};
-                           }
-                           stepPublishLive();
-                       }));
+    parts_.media.start(
+        request, completion<core::Status>(operation, [this](const core::Status& started) {
+            if (!started) {
+                snapshot_.media = {PartHealth::failed, started.error().describe()};
+                failGoLive(core::Error{
+                    SessionErrc::mediaFailed,
+                    (mediaOverChannel() ? "the media could not start over the real-time channel: "
+                                        : "the media could not reach the ingest at " + endpoint_->ingestUrl + ": ") +
+                        started.error().describe() +
+                        ": check the ingest address and that the server runs, then go live again"});
+                return;
+            }
+            snapshot_.media = {PartHealth::ok, "streaming"};
+            if (recordingPath_) {
+                snapshot_.recording = {PartHealth::ok, *recordingPath_};
+            }
+            stepPublishLive();
+        }));
 }
 
 void GoLiveController::stepPublishLive()
@@ -484,6 +496,7 @@ void GoLiveController::enterLive()
     writeJournal();
     setStep(GoLiveStep::live);
     scheduleRepublish(timeouts_.republishInterval);
+    scheduleIngestStatusPoll();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -626,13 +639,82 @@ void GoLiveController::scheduleBackgroundChannelConnect()
                 return;
             }
             channelConnected_ = true;
-            snapshot_.channel = {PartHealth::ok, "connected"};
+            snapshot_.channel = {PartHealth::ok, "reconnected: connected on a background retry"};
+            qCInfo(lcSession) << "the real-time channel is connected (background retry)";
             notify();
             if (snapshot_.state == SessionState::live && mediaOverChannel()) {
                 announceOnChannel([this] { notify(); });
             }
         }));
     });
+}
+
+void GoLiveController::scheduleIngestStatusPoll()
+{
+    if (ingestPollTimer_ || snapshot_.state != SessionState::live || !endpoint_) {
+        return;
+    }
+    const std::weak_ptr<int> alive = alive_;
+    ingestPollTimer_ = scheduler_.schedule(timeouts_.ingestStatusPoll, [this, alive] {
+        if (!alive.lock()) {
+            return;
+        }
+        ingestPollTimer_.reset();
+        if (snapshot_.state != SessionState::live || !endpoint_ || ingestPollOutstanding_) {
+            return;
+        }
+        ingestPollOutstanding_ = true;
+        // A check that does not answer within one interval counts as failed; the next one follows.
+        const OperationId operation = beginOperation(timeouts_.ingestStatusPoll, [this] {
+            onIngestStatus(
+                core::Error{SessionErrc::stepTimedOut, "no answer within " + seconds(timeouts_.ingestStatusPoll)});
+        });
+        parts_.ingest.status(*endpoint_, completion<core::Result<cloud::IngestStatus>>(
+                                             operation, [this](const core::Result<cloud::IngestStatus>& status) {
+                                                 onIngestStatus(status);
+                                             }));
+    });
+}
+
+void GoLiveController::onIngestStatus(const core::Result<cloud::IngestStatus>& status)
+{
+    ingestPollOutstanding_ = false;
+    if (snapshot_.state != SessionState::live || !endpoint_) {
+        return;
+    }
+    const std::string next = "; checking again in " + seconds(timeouts_.ingestStatusPoll);
+    PartStatus part = snapshot_.ingest;
+    if (!status) {
+        // The provider's API did not answer: the stream itself may be fine, so only the detail says so.
+        part.detail = "status check failed: " + status.error().describe() + next;
+    } else {
+        const std::string said =
+            status->providerStatus.empty() ? std::string(cloud::toString(status->state)) : status->providerStatus;
+        switch (status->state) {
+        case cloud::IngestState::idle:
+        case cloud::IngestState::ended:
+            if (snapshot_.ingest.health != PartHealth::degraded) {
+                qCWarning(lcSession).noquote() << "the ingest reports the stream as" << QString::fromStdString(said);
+            }
+            part = {PartHealth::degraded,
+                    endpoint_->provider + " reports the stream as " + said + " (it is not receiving the media)" + next};
+            break;
+        case cloud::IngestState::live:
+        case cloud::IngestState::starting:
+            part = {PartHealth::ok, endpoint_->provider + " reports the stream as " + said};
+            break;
+        case cloud::IngestState::unknown:
+            if (part.health == PartHealth::degraded) {
+                part.detail = endpoint_->provider + " reports no usable status (" + said + ")" + next;
+            }
+            break;
+        }
+    }
+    if (part != snapshot_.ingest) {
+        snapshot_.ingest = std::move(part);
+        notify();
+    }
+    scheduleIngestStatusPoll();
 }
 
 void GoLiveController::onMediaEvent(const MediaEvent& event)
@@ -729,12 +811,13 @@ void GoLiveController::beginEnd(std::optional<core::Error> reason)
     publishing_ = false;
     republishWanted_ = false;
     changeRepublishPending_ = false;
-    for (auto* timer : {&republishTimer_, &channelRetryTimer_}) {
+    for (auto* timer : {&republishTimer_, &channelRetryTimer_, &ingestPollTimer_}) {
         if (*timer) {
             scheduler_.cancel(**timer);
             timer->reset();
         }
     }
+    ingestPollOutstanding_ = false;
     snapshot_.state = SessionState::ending;
     setStep(GoLiveStep::none);
     journalRecord_.phase = JournalPhase::ending;

@@ -17,6 +17,9 @@ class QTextStream;
 namespace hoststudio::core {
 class Settings;
 }
+namespace hoststudio::media {
+struct SceneConfig;
+}
 
 namespace hoststudio::app {
 
@@ -46,8 +49,10 @@ int runIngestVerb(VerbContext& context);
 int runDevicesVerb(VerbContext& context);
 int runSecretVerb(VerbContext& context);
 // The whole session on the Go Live controller (src/app/verbs/SessionVerbs.cpp).
-int runSessionLive(VerbContext& context);
+int runSessionLive(VerbContext& context, const media::SceneConfig& scene); // scene: from LiveVerb.cpp
 int runEndVerb(VerbContext& context);
 int runRecoverVerb(VerbContext& context);
+// Checks what going live needs (src/app/verbs/DoctorVerb.cpp).
+int runDoctorVerb(VerbContext& context);
 
 } // namespace hoststudio::app

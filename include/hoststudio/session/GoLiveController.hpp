@@ -23,6 +23,9 @@
 //    (title, viewer count; changes closer than `changeRepublishDelay` are merged), each version
 //    newer than the last.
 //  - the media lost for good (retries used up) ends the session, with the reason.
+//  - while live, the ingest's status is asked every `ingestStatusPoll`: a stream the provider reports
+//    idle or ended (it no longer receives the media) degrades the ingest part and says so; a report of
+//    live again brings it back. A failed status check is shown but changes nothing else.
 // A journal (SessionJournal) is written before each externally visible step; recover() ends a
 // session that a crash left behind, from its journal.
 //
@@ -114,7 +117,8 @@ struct SessionTimeouts {
     std::chrono::milliseconds endPart{3000};  // end-stream, ingest stop, `ended`: each, in parallel
     std::chrono::milliseconds republishInterval{60000};
     std::chrono::milliseconds changeRepublishDelay{5000};
-    std::chrono::milliseconds backgroundRetry{15000}; // channel connect, unaccepted publish
+    std::chrono::milliseconds backgroundRetry{15000};  // channel connect, unaccepted publish
+    std::chrono::milliseconds ingestStatusPoll{10000}; // the provider's view of the stream while live
 };
 
 struct GoLiveRequest {
@@ -185,6 +189,8 @@ private:
     void publishActivity(bool duringEnd);
     void scheduleRepublish(std::chrono::milliseconds delay);
     void scheduleBackgroundChannelConnect();
+    void scheduleIngestStatusPoll();
+    void onIngestStatus(const core::Result<cloud::IngestStatus>& status);
 
     void onMediaEvent(const MediaEvent& event);
     void onChannelEvent(const ChannelEvent& event);
@@ -211,6 +217,8 @@ private:
     std::map<OperationId, Scheduler::TimerId> pendingOperations_;
     std::optional<Scheduler::TimerId> republishTimer_;
     std::optional<Scheduler::TimerId> channelRetryTimer_;
+    std::optional<Scheduler::TimerId> ingestPollTimer_;
+    bool ingestPollOutstanding_ = false;
     bool channelConnected_ = false;
     bool publishing_ = false;      // a publish of the activity is outstanding
     bool republishWanted_ = false; // a change arrived while publishing

@@ -11,6 +11,9 @@
 //                   [--send-buffer-kb N]
 //
 // The layout defaults to pip when --camera is given, else screen. A file loops unless --no-loop.
+// Without --to the whole session goes live (SessionVerbs.cpp) with the same scene options (--source,
+// --camera, --layout, --pip-*, --mic*, --media-gain, --display, --screen-region, --cursor,
+// --no-loop), parsed here by the same parser; a bad value is refused before anything starts.
 // Every stats line carries the scene: each source's state (live, holding, lost, waiting) and the
 // audio levels (peak/RMS dBFS per source and of the mix). SIGUSR2 toggles the microphone's mute.
 //
@@ -79,8 +82,14 @@ QString fromStd(const std::string& text)
     return QString::fromStdString(text);
 }
 
+// The scene options, the same in both modes of `hoststudio live` (media only with --to, and the
+// whole session without it).
+struct SceneArguments {
+    media::SceneConfig scene;
+    bool layoutGiven = false;
+};
+
 struct LiveArguments {
-    QString source = QStringLiteral("testpattern");
     QStringList targets;
     QString recordPath;
     QString presetId = QStringLiteral("720p30");
@@ -88,8 +97,7 @@ struct LiveArguments {
     QString tune = QStringLiteral("zerolatency");
     double durationSeconds = 0.0;
     int sendBufferKb = 0;
-    media::SceneConfig scene;
-    bool layoutGiven = false;
+    SceneArguments scene;
 };
 
 std::optional<double> parseNumber(const QString& value, double low, double high)
@@ -102,30 +110,123 @@ std::optional<double> parseNumber(const QString& value, double low, double high)
     return number;
 }
 
+// Takes arguments[index] when it is a scene option, with its value (index then points at the last
+// argument taken). False when it is no scene option; true with `error` set when its value is bad.
+bool takeSceneOption(const QStringList& arguments, qsizetype& index, SceneArguments& parsed, QString& error)
+{
+    static const QStringList withValue{
+        QStringLiteral("--source"),        QStringLiteral("--camera"),     QStringLiteral("--layout"),
+        QStringLiteral("--pip-corner"),    QStringLiteral("--pip-size"),   QStringLiteral("--mic"),
+        QStringLiteral("--mic-gain"),      QStringLiteral("--media-gain"), QStringLiteral("--display"),
+        QStringLiteral("--screen-region"), QStringLiteral("--cursor"),
+    };
+    media::SceneConfig& scene = parsed.scene;
+    const QString& name = arguments[index];
+    if (name == QLatin1String("--mic-mute")) {
+        scene.microphoneMuted = true;
+        return true;
+    }
+    if (name == QLatin1String("--no-loop")) {
+        scene.file.loop = false;
+        return true;
+    }
+    if (!withValue.contains(name)) {
+        return false;
+    }
+    if (index + 1 >= arguments.size()) {
+        error = name + QStringLiteral(" needs a value");
+        return true;
+    }
+    const QString& value = arguments[++index];
+    bool ok = true;
+    if (name == QLatin1String("--source") || name == QLatin1String("--camera")) {
+        const auto spec = media::SourceSpec::parse(value.toStdString());
+        if (!spec) {
+            error = name + QStringLiteral(": ") + fromStd(spec.error().detail());
+            return true;
+        }
+        (name == QLatin1String("--source") ? scene.source : scene.camera) = value.toStdString();
+    } else if (name == QLatin1String("--layout")) {
+        const auto layout = media::parseLayout(value.toStdString());
+        if (!layout) {
+            error = fromStd(layout.error().detail());
+            return true;
+        }
+        scene.layout = *layout;
+        parsed.layoutGiven = true;
+    } else if (name == QLatin1String("--pip-corner")) {
+        const auto corner = media::parsePipCorner(value.toStdString());
+        if (!corner) {
+            error = fromStd(corner.error().detail());
+            return true;
+        }
+        scene.pip.corner = *corner;
+    } else if (name == QLatin1String("--pip-size")) {
+        const auto size = parseNumber(value, 0.1, 0.5);
+        ok = size.has_value();
+        scene.pip.size = size.value_or(0.25);
+    } else if (name == QLatin1String("--mic")) {
+        scene.microphone = value.toStdString();
+        ok = !value.isEmpty();
+    } else if (name == QLatin1String("--mic-gain") || name == QLatin1String("--media-gain")) {
+        const auto gain = parseNumber(value, 0.0, 4.0);
+        ok = gain.has_value();
+        (name == QLatin1String("--mic-gain") ? scene.microphoneGain : scene.mediaGain) =
+            static_cast<float>(gain.value_or(1.0));
+    } else if (name == QLatin1String("--display")) {
+        scene.screen.display = value.toStdString();
+        ok = !value.isEmpty();
+    } else if (name == QLatin1String("--screen-region")) {
+        const auto region = media::ScreenRegion::parse(value.toStdString());
+        if (!region) {
+            error = fromStd(region.error().detail());
+            return true;
+        }
+        scene.screen.region = *region;
+    } else if (name == QLatin1String("--cursor")) {
+        ok = value == QLatin1String("on") || value == QLatin1String("off");
+        scene.screen.drawCursor = value == QLatin1String("on");
+    }
+    if (!ok) {
+        error = QStringLiteral("invalid value for ") + name + QStringLiteral(": ") + value;
+    }
+    return true;
+}
+
+// The defaults that depend on other options, and the checks across them.
+bool finishScene(SceneArguments& parsed, QString& error)
+{
+    if (!parsed.layoutGiven && !parsed.scene.camera.empty()) {
+        parsed.scene.layout = media::Layout::pip;
+    }
+    if (media::layoutUsesCamera(parsed.scene.layout) && parsed.scene.camera.empty()) {
+        error = QStringLiteral("the ") + QLatin1String(media::layoutName(parsed.scene.layout)) +
+                QStringLiteral(" layout needs a second source: give --camera SRC (e.g. --camera synthetic-camera)");
+        return false;
+    }
+    return true;
+}
+
 std::optional<LiveArguments> parseArguments(const QStringList& arguments, QString& error)
 {
     static const QStringList known{
-        QStringLiteral("--source"),        QStringLiteral("--to"),
-        QStringLiteral("--record"),        QStringLiteral("--preset"),
-        QStringLiteral("--ca-file"),       QStringLiteral("--tune"),
-        QStringLiteral("--duration"),      QStringLiteral("--send-buffer-kb"),
-        QStringLiteral("--camera"),        QStringLiteral("--layout"),
-        QStringLiteral("--pip-corner"),    QStringLiteral("--pip-size"),
-        QStringLiteral("--mic"),           QStringLiteral("--mic-gain"),
-        QStringLiteral("--media-gain"),    QStringLiteral("--display"),
-        QStringLiteral("--screen-region"), QStringLiteral("--cursor"),
+        QStringLiteral("--to"),
+        QStringLiteral("--record"),
+        QStringLiteral("--preset"),
+        QStringLiteral("--ca-file"),
+        QStringLiteral("--tune"),
+        QStringLiteral("--duration"),
+        QStringLiteral("--send-buffer-kb"),
     };
     LiveArguments parsed;
     for (qsizetype index = 0; index < arguments.size(); ++index) {
+        if (takeSceneOption(arguments, index, parsed.scene, error)) {
+            if (!error.isEmpty()) {
+                return std::nullopt;
+            }
+            continue;
+        }
         const QString& name = arguments[index];
-        if (name == QLatin1String("--mic-mute")) {
-            parsed.scene.microphoneMuted = true;
-            continue;
-        }
-        if (name == QLatin1String("--no-loop")) {
-            parsed.scene.file.loop = false;
-            continue;
-        }
         if (!known.contains(name)) {
             error = QStringLiteral("unknown option ") + name;
             return std::nullopt;
@@ -136,61 +237,7 @@ std::optional<LiveArguments> parseArguments(const QStringList& arguments, QStrin
         }
         const QString& value = arguments[++index];
         bool ok = true;
-        if (name == QLatin1String("--source")) {
-            parsed.source = value;
-            const auto spec = media::SourceSpec::parse(value.toStdString());
-            if (!spec) {
-                error = QStringLiteral("--source: ") + fromStd(spec.error().detail());
-                return std::nullopt;
-            }
-        } else if (name == QLatin1String("--camera")) {
-            const auto spec = media::SourceSpec::parse(value.toStdString());
-            if (!spec) {
-                error = QStringLiteral("--camera: ") + fromStd(spec.error().detail());
-                return std::nullopt;
-            }
-            parsed.scene.camera = value.toStdString();
-        } else if (name == QLatin1String("--layout")) {
-            const auto layout = media::parseLayout(value.toStdString());
-            if (!layout) {
-                error = fromStd(layout.error().detail());
-                return std::nullopt;
-            }
-            parsed.scene.layout = *layout;
-            parsed.layoutGiven = true;
-        } else if (name == QLatin1String("--pip-corner")) {
-            const auto corner = media::parsePipCorner(value.toStdString());
-            if (!corner) {
-                error = fromStd(corner.error().detail());
-                return std::nullopt;
-            }
-            parsed.scene.pip.corner = *corner;
-        } else if (name == QLatin1String("--pip-size")) {
-            const auto size = parseNumber(value, 0.1, 0.5);
-            ok = size.has_value();
-            parsed.scene.pip.size = size.value_or(0.25);
-        } else if (name == QLatin1String("--mic")) {
-            parsed.scene.microphone = value.toStdString();
-            ok = !value.isEmpty();
-        } else if (name == QLatin1String("--mic-gain") || name == QLatin1String("--media-gain")) {
-            const auto gain = parseNumber(value, 0.0, 4.0);
-            ok = gain.has_value();
-            (name == QLatin1String("--mic-gain") ? parsed.scene.microphoneGain : parsed.scene.mediaGain) =
-                static_cast<float>(gain.value_or(1.0));
-        } else if (name == QLatin1String("--display")) {
-            parsed.scene.screen.display = value.toStdString();
-            ok = !value.isEmpty();
-        } else if (name == QLatin1String("--screen-region")) {
-            const auto region = media::ScreenRegion::parse(value.toStdString());
-            if (!region) {
-                error = fromStd(region.error().detail());
-                return std::nullopt;
-            }
-            parsed.scene.screen.region = *region;
-        } else if (name == QLatin1String("--cursor")) {
-            ok = value == QLatin1String("on") || value == QLatin1String("off");
-            parsed.scene.screen.drawCursor = value == QLatin1String("on");
-        } else if (name == QLatin1String("--to")) {
+        if (name == QLatin1String("--to")) {
             parsed.targets.push_back(value);
         } else if (name == QLatin1String("--record")) {
             parsed.recordPath = value;
@@ -213,17 +260,35 @@ std::optional<LiveArguments> parseArguments(const QStringList& arguments, QStrin
             return std::nullopt;
         }
     }
-    parsed.scene.source = parsed.source.toStdString();
-    if (!parsed.layoutGiven && !parsed.scene.camera.empty()) {
-        parsed.scene.layout = media::Layout::pip;
-    }
-    if (media::layoutUsesCamera(parsed.scene.layout) && parsed.scene.camera.empty()) {
-        error = QStringLiteral("the ") + QLatin1String(media::layoutName(parsed.scene.layout)) +
-                QStringLiteral(" layout needs a second source: give --camera SRC (e.g. --camera synthetic-camera)");
+    if (!finishScene(parsed.scene, error)) {
         return std::nullopt;
     }
     if (parsed.targets.isEmpty() && parsed.recordPath.isEmpty()) {
         error = QStringLiteral("give --to rtmp://HOST/APP/KEY and/or --record FILE");
+        return std::nullopt;
+    }
+    return parsed;
+}
+
+// Session mode: the scene options taken out by the same parser; the rest is left, in order, for the
+// session's own options (an option that is followed by a non-option keeps it as its value).
+std::optional<SceneArguments> splitSceneOptions(const QStringList& arguments, QStringList& rest, QString& error)
+{
+    SceneArguments parsed;
+    for (qsizetype index = 0; index < arguments.size(); ++index) {
+        if (takeSceneOption(arguments, index, parsed, error)) {
+            if (!error.isEmpty()) {
+                return std::nullopt;
+            }
+            continue;
+        }
+        rest.push_back(arguments[index]);
+        if (arguments[index].startsWith(QLatin1String("--")) && index + 1 < arguments.size() &&
+            !arguments[index + 1].startsWith(QLatin1String("--"))) {
+            rest.push_back(arguments[++index]);
+        }
+    }
+    if (!finishScene(parsed, error)) {
         return std::nullopt;
     }
     return parsed;
@@ -323,7 +388,17 @@ int runLiveVerb(VerbContext& context)
 {
     // Without --to the whole session goes live (ingest, channel, media, NIP-53 event).
     if (!context.invocation.verbArguments.contains(QStringLiteral("--to"))) {
-        return runSessionLive(context);
+        QString sceneError;
+        QStringList rest;
+        const auto scene = splitSceneOptions(context.invocation.verbArguments, rest, sceneError);
+        if (!scene) {
+            context.err << "live: " << sceneError << Qt::endl;
+            return kExitUsage;
+        }
+        Invocation sessionInvocation = context.invocation;
+        sessionInvocation.verbArguments = rest;
+        VerbContext sessionContext{sessionInvocation, context.settings, context.out, context.err};
+        return runSessionLive(sessionContext, scene->scene);
     }
     QString usageError;
     const std::optional<LiveArguments> arguments = parseArguments(context.invocation.verbArguments, usageError);
@@ -354,7 +429,7 @@ int runLiveVerb(VerbContext& context)
     media::LiveConfig config;
     const auto flushSeconds = std::chrono::duration_cast<std::chrono::seconds>(config.flushTimeout).count();
     config.encoder = preset->settings;
-    config.scene = arguments->scene;
+    config.scene = arguments->scene.scene;
     config.encoder.tune =
         arguments->tune == QLatin1String("none") ? media::X264Tune::none : media::X264Tune::zeroLatency;
     for (const QString& target : arguments->targets) {
@@ -485,7 +560,7 @@ int runLiveVerb(VerbContext& context)
     gStopSignal = 0;
     gRetryNowSignal = 0;
     gMuteSignal = 0;
-    bool microphoneMuted = arguments->scene.microphoneMuted;
+    bool microphoneMuted = arguments->scene.scene.microphoneMuted;
     std::signal(SIGUSR2, &onMuteSignal);
     std::signal(SIGINT, &onStopSignal);
     std::signal(SIGTERM, &onStopSignal);

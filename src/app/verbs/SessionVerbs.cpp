@@ -3,7 +3,8 @@
 //
 //   hoststudio live [--title T] [--summary S] [--event D] [--provider custom|cloudinary|backend]
 //                   [--stream-key K] [--record FILE.mkv] [--duration S] [--preset NAME]
-//                   [--key-file PATH] [--no-journal]
+//                   [--key-file PATH] [--no-journal] [--republish-interval S] [--status-interval S]
+//                   [--retry-interval S]
 //   hoststudio end       ends the running session (asks its process), or a crashed one's leftovers
 //   hoststudio recover   ends what a crashed session left behind, from its journal
 //
@@ -11,6 +12,11 @@
 // with the URLs once live, {"event":"ended",…} at the end; stderr: the same in words. SIGINT/SIGTERM or
 // --duration end the session (End takes at most a few seconds). Exit status 0 when the session went
 // live and ended cleanly, 1 when Go Live failed or End left something behind, 2 on a usage error.
+// A part that is degraded (a relay down, the channel unreachable, the ingest reporting the stream
+// gone) is named on stderr ("live: degraded: nostr: …"), and again when it is back ("live: back: …").
+// --republish-interval (default 60 s), --status-interval (the ingest's status, 10 s) and
+// --retry-interval (the channel and an unaccepted event in the background, 15 s) change the
+// session's intervals.
 #include "../SessionAssembly.hpp"
 
 #include "hoststudio/app/Verb.hpp"
@@ -23,9 +29,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <csignal>
+#include <map>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include <signal.h>
 #include <sys/types.h>
@@ -82,6 +91,29 @@ Json relaysJson(const std::vector<session::RelayOutcome>& relays)
     return list;
 }
 
+// Names on stderr each part that became degraded or failed while live, and each that came back.
+void reportParts(QTextStream& err, const session::SessionSnapshot& snapshot,
+                 std::map<std::string, session::PartStatus>& shown)
+{
+    const std::pair<const char*, const session::PartStatus*> parts[] = {
+        {"ingest", &snapshot.ingest},       {"channel", &snapshot.channel}, {"media", &snapshot.media},
+        {"recording", &snapshot.recording}, {"nostr", &snapshot.nostr},
+    };
+    for (const auto& [name, part] : parts) {
+        const bool down = part->health == session::PartHealth::degraded || part->health == session::PartHealth::failed;
+        session::PartStatus& last = shown[name];
+        const bool wasDown = last.health == session::PartHealth::degraded || last.health == session::PartHealth::failed;
+        if (down && (!wasDown || last.detail != part->detail)) {
+            err << "live: degraded: " << name << ": " << QString::fromStdString(part->detail) << Qt::endl;
+        } else if (!down && wasDown && part->health == session::PartHealth::ok) {
+            err << "live: back: " << name << ": " << QString::fromStdString(part->detail) << Qt::endl;
+        }
+        if (down || part->health == session::PartHealth::ok) {
+            last = *part;
+        }
+    }
+}
+
 struct LiveOptions {
     SessionOptions session;
     QString title;
@@ -100,9 +132,12 @@ std::optional<LiveOptions> parseLiveOptions(const QStringList& arguments, QStrin
             continue;
         }
         static const QStringList withValue{
-            QStringLiteral("--title"),    QStringLiteral("--summary"),    QStringLiteral("--event"),
-            QStringLiteral("--provider"), QStringLiteral("--stream-key"), QStringLiteral("--record"),
-            QStringLiteral("--duration"), QStringLiteral("--preset"),     QStringLiteral("--key-file"),
+            QStringLiteral("--title"),           QStringLiteral("--summary"),
+            QStringLiteral("--event"),           QStringLiteral("--provider"),
+            QStringLiteral("--stream-key"),      QStringLiteral("--record"),
+            QStringLiteral("--duration"),        QStringLiteral("--preset"),
+            QStringLiteral("--key-file"),        QStringLiteral("--republish-interval"),
+            QStringLiteral("--status-interval"), QStringLiteral("--retry-interval"),
         };
         if (!withValue.contains(name)) {
             error = QStringLiteral("unknown option ") + name;
@@ -129,6 +164,20 @@ std::optional<LiveOptions> parseLiveOptions(const QStringList& arguments, QStrin
             options.session.presetId = value;
         } else if (name == QLatin1String("--key-file")) {
             options.session.keyFilePath = value;
+        } else if (name == QLatin1String("--republish-interval") || name == QLatin1String("--status-interval") ||
+                   name == QLatin1String("--retry-interval")) {
+            bool ok = false;
+            const double secondsValue = value.toDouble(&ok);
+            if (!ok || !(secondsValue >= 0.1 && secondsValue <= 3600.0)) {
+                error = QStringLiteral("invalid value for ") + name + QStringLiteral(": ") + value +
+                        QStringLiteral(" (give seconds, from 0.1 to 3600)");
+                return std::nullopt;
+            }
+            const auto interval = std::chrono::milliseconds(static_cast<std::int64_t>(secondsValue * 1000.0));
+            session::SessionTimeouts& timeouts = options.session.timeouts;
+            (name == QLatin1String("--republish-interval") ? timeouts.republishInterval
+             : name == QLatin1String("--status-interval")  ? timeouts.ingestStatusPoll
+                                                           : timeouts.backgroundRetry) = interval;
         } else if (name == QLatin1String("--duration")) {
             bool ok = false;
             options.durationSeconds = value.toDouble(&ok);
@@ -163,11 +212,15 @@ int runSession(VerbContext& context, SessionAssembly& assembly, const std::funct
     int exitCode = kExitOk;
     bool announcedLive = false;
     std::string lastLine;
+    std::map<std::string, session::PartStatus> shownParts; // the last state of each part named on stderr
     controller.setObserver([&](const session::SessionSnapshot& snapshot) {
         const Json line = snapshotJson(snapshot);
         if (const std::string text = line.dump(); text != lastLine) {
             lastLine = text;
             out << QString::fromStdString(text) << Qt::endl;
+        }
+        if (snapshot.state == session::SessionState::live) {
+            reportParts(err, snapshot, shownParts);
         }
         if (snapshot.state == session::SessionState::live && !announcedLive) {
             announcedLive = true;
@@ -258,14 +311,15 @@ std::optional<session::JournalRecord> readJournal(VerbContext& context, const QS
 
 } // namespace
 
-int runSessionLive(VerbContext& context)
+int runSessionLive(VerbContext& context, const media::SceneConfig& scene)
 {
     QString usageError;
-    const auto options = parseLiveOptions(context.invocation.verbArguments, usageError);
+    auto options = parseLiveOptions(context.invocation.verbArguments, usageError);
     if (!options) {
         context.err << "live: " << usageError << Qt::endl;
         return kExitUsage;
     }
+    options->session.scene = scene;
     if (options->session.useJournal) {
         int exitCode = kExitOk;
         const auto previous = readJournal(context, QStringLiteral("live"), exitCode);

@@ -3,6 +3,7 @@
 // does, degradation and background retries, republishing, End from any state, recovery.
 #include "SessionTestParts.hpp"
 
+#include "hoststudio/nostr/LiveActivityPublisher.hpp"
 #include "hoststudio/session/GoLiveController.hpp"
 #include "hoststudio/session/SessionError.hpp"
 
@@ -37,11 +38,13 @@ protected:
         std::filesystem::remove_all(directory);
     }
 
-    GoLiveController& make(bool withChannel = true)
+    GoLiveController& make(bool withChannel = true, SessionTimeouts timeouts = {},
+                           AnnouncerPart* announcerPart = nullptr)
     {
         controller = std::make_unique<GoLiveController>(
-            GoLiveController::Parts{ingest, media, announcer, withChannel ? &channel : nullptr}, scheduler,
-            journal.get());
+            GoLiveController::Parts{ingest, media, announcerPart != nullptr ? *announcerPart : announcer,
+                                    withChannel ? &channel : nullptr},
+            scheduler, journal.get(), timeouts);
         controller->setObserver([this](const SessionSnapshot& snapshot) {
             if (!snapshot.stepText.empty() && (steps.empty() || steps.back() != snapshot.stepText)) {
                 steps.push_back(snapshot.stepText);
@@ -189,6 +192,8 @@ TEST_F(GoLiveControllerTest, AnIngestThatFailsStopsGoLiveAndLeavesNothing)
     EXPECT_EQ(snapshot.state, SessionState::failed);
     EXPECT_EQ(snapshot.error, SessionErrc::ingestFailed);
     EXPECT_NE(snapshot.error.detail().find("check the API key"), std::string::npos);
+    EXPECT_EQ(snapshot.error.detail().rfind("cloudinary could not prepare the stream: ", 0), 0U)
+        << snapshot.error.detail();
     EXPECT_EQ(log, (testing::CallLog{"ingest.prepare event-42"}));
     EXPECT_FALSE(journalRecord()) << "a clean failure removes the journal";
 }
@@ -212,6 +217,11 @@ TEST_F(GoLiveControllerTest, MediaThatFailsUndoesIngestAndChannelAndPublishesNot
     const SessionSnapshot& snapshot = controller->snapshot();
     EXPECT_EQ(snapshot.state, SessionState::failed);
     EXPECT_EQ(snapshot.error, SessionErrc::mediaFailed);
+    EXPECT_NE(snapshot.error.detail().find("the media could not reach the ingest at rtmp://127.0.0.1:1935/live: "),
+              std::string::npos)
+        << snapshot.error.detail();
+    EXPECT_NE(snapshot.error.detail().find("check the ingest address"), std::string::npos) << "says what to do";
+    EXPECT_EQ(snapshot.error.detail().find("stream-key-secret"), std::string::npos) << "never the stream key";
     EXPECT_TRUE(logged("channel.disconnect"));
     EXPECT_TRUE(logged("ingest.stop " + ingest.endpoint.streamId));
     EXPECT_TRUE(announcer.published.empty()) << "no live event may be left behind";
@@ -499,6 +509,200 @@ TEST_F(GoLiveControllerTest, RecoverEndsWhatACrashedSessionLeftBehind)
     EXPECT_EQ(ended.title, "Quarterly town hall");
     EXPECT_TRUE(ended.streamingUrl.empty());
     EXPECT_FALSE(journalRecord());
+}
+
+// --- ingest status while live ------------------------------------------------------------------
+
+TEST_F(GoLiveControllerTest, TheIngestStatusIsPolledWhileLiveAndAStreamThatIsGoneShows)
+{
+    make();
+    goLive();
+    EXPECT_EQ(ingest.statusCalls, 0) << "no status check before the first interval";
+    scheduler.advance(10s);
+    EXPECT_EQ(ingest.statusCalls, 1);
+    EXPECT_EQ(controller->snapshot().ingest.health, PartHealth::ok);
+    EXPECT_EQ(controller->snapshot().ingest.detail, "cloudinary reports the stream as active");
+
+    ingest.reportedStatus = cloud::IngestStatus{cloud::IngestState::idle, "idle"};
+    scheduler.advance(10s);
+    EXPECT_EQ(ingest.statusCalls, 2);
+    const SessionSnapshot& gone = controller->snapshot();
+    EXPECT_EQ(gone.state, SessionState::live) << "the media may still arrive: the stream is not ended for it";
+    EXPECT_EQ(gone.ingest.health, PartHealth::degraded);
+    EXPECT_NE(gone.ingest.detail.find("reports the stream as idle"), std::string::npos) << gone.ingest.detail;
+    EXPECT_NE(gone.ingest.detail.find("checking again in 10 s"), std::string::npos) << gone.ingest.detail;
+    EXPECT_TRUE(gone.degraded);
+
+    ingest.reportedStatus = cloud::IngestStatus{cloud::IngestState::ended, "stopped"};
+    scheduler.advance(10s);
+    EXPECT_NE(controller->snapshot().ingest.detail.find("as stopped"), std::string::npos);
+
+    ingest.reportedStatus = cloud::IngestStatus{cloud::IngestState::live, "active"};
+    scheduler.advance(10s);
+    EXPECT_EQ(controller->snapshot().ingest.health, PartHealth::ok);
+    EXPECT_FALSE(controller->snapshot().degraded);
+}
+
+TEST_F(GoLiveControllerTest, TheIngestStatusIntervalIsConfigurable)
+{
+    SessionTimeouts timeouts;
+    timeouts.ingestStatusPoll = 2s;
+    make(true, timeouts);
+    goLive();
+    scheduler.advance(9s);
+    EXPECT_EQ(ingest.statusCalls, 4);
+}
+
+TEST_F(GoLiveControllerTest, AFailedStatusCheckIsShownAndPollingGoesOn)
+{
+    ingest.statusAnswer = Answer::fail;
+    make();
+    goLive();
+    scheduler.advance(10s);
+    const SessionSnapshot& snapshot = controller->snapshot();
+    EXPECT_EQ(snapshot.ingest.health, PartHealth::ok) << "an API hiccup says nothing about the stream";
+    EXPECT_NE(snapshot.ingest.detail.find("status check failed: "), std::string::npos) << snapshot.ingest.detail;
+    EXPECT_NE(snapshot.ingest.detail.find("503 from the status API"), std::string::npos) << snapshot.ingest.detail;
+    EXPECT_FALSE(snapshot.degraded);
+    scheduler.advance(10s);
+    EXPECT_EQ(ingest.statusCalls, 2);
+}
+
+TEST_F(GoLiveControllerTest, AStatusCheckThatHangsTimesOutAndPollingGoesOn)
+{
+    ingest.statusAnswer = Answer::hold;
+    make();
+    goLive();
+    scheduler.advance(20s);
+    EXPECT_EQ(ingest.statusCalls, 1) << "one check at a time";
+    EXPECT_NE(controller->snapshot().ingest.detail.find("no answer within 10 s"), std::string::npos)
+        << controller->snapshot().ingest.detail;
+    scheduler.advance(10s);
+    EXPECT_EQ(ingest.statusCalls, 2);
+    ingest.heldStatuses.front()(cloud::IngestStatus{cloud::IngestState::idle, "idle"});
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().ingest.health, PartHealth::ok) << "a late answer is dropped";
+}
+
+TEST_F(GoLiveControllerTest, AnIngestWithoutStatusKeepsItsState)
+{
+    ingest.reportedStatus = cloud::IngestStatus{cloud::IngestState::unknown, "an RTMP server reports no status"};
+    make();
+    goLive();
+    const PartStatus before = controller->snapshot().ingest;
+    scheduler.advance(30s);
+    EXPECT_EQ(ingest.statusCalls, 3);
+    EXPECT_EQ(controller->snapshot().ingest, before);
+}
+
+TEST_F(GoLiveControllerTest, NoStatusIsAskedAfterEnd)
+{
+    make();
+    goLive();
+    scheduler.advance(10s);
+    controller->end();
+    scheduler.advance(120s);
+    EXPECT_EQ(ingest.statusCalls, 1);
+    EXPECT_EQ(scheduler.timerCount(), 0U) << "no timer of the session is left";
+}
+
+// --- republishing -------------------------------------------------------------------------------
+
+TEST_F(GoLiveControllerTest, TheRepublishIntervalIsConfigurable)
+{
+    SessionTimeouts timeouts;
+    timeouts.republishInterval = 2s;
+    make(true, timeouts);
+    goLive();
+    scheduler.advance(6s);
+    EXPECT_EQ(announcer.published.size(), 4U);
+}
+
+TEST_F(GoLiveControllerTest, AChangeWhileAPublishIsOutstandingIsPublishedAfterIt)
+{
+    make();
+    goLive();
+    announcer.answer = Answer::hold;
+    controller->setTitle("New title");
+    scheduler.advance(0s);
+    ASSERT_EQ(announcer.published.size(), 2U);
+    controller->setTitle("Newer title");
+    scheduler.advance(0s);
+    EXPECT_EQ(announcer.published.size(), 2U) << "one publish at a time";
+    announcer.answer = Answer::succeed;
+    PublishReport report;
+    report.createdAt = 1'700'000'100;
+    report.relays = {RelayOutcome{"ws://127.0.0.1:7447", true, ""}, RelayOutcome{"ws://127.0.0.1:7448", true, ""}};
+    announcer.held.front()(report);
+    scheduler.advance(5s);
+    ASSERT_EQ(announcer.published.size(), 3U);
+    EXPECT_EQ(announcer.published.back().title, "Newer title");
+}
+
+// An announcer that signs each version as RelayAnnouncer does (nostr::LiveActivityPublisher), on a
+// clock that does not move: every version must still be newer than the one before.
+struct SigningAnnouncer final : AnnouncerPart {
+    nostr::SecretKey key =
+        nostr::SecretKey::fromHex("0000000000000000000000000000000000000000000000000000000000000003").value();
+    nostr::LiveActivityPublisher publisher;
+    std::int64_t clock = 1'700'000'000;
+    std::vector<nostr::Event> events;
+
+    [[nodiscard]] std::string hostPublicKeyHex() const override { return key.publicKey().value().toHex(); }
+    void publish(const nostr::LiveActivity& activity, PublishCallback done) override
+    {
+        auto event = publisher.signNextVersion(activity, key, clock);
+        if (!event) {
+            done(event.error());
+            return;
+        }
+        events.push_back(*event);
+        PublishReport report;
+        report.createdAt = event->createdAtUnixSeconds;
+        report.eventId = event->id;
+        for (const std::string& relay : activity.relays) {
+            report.relays.push_back(RelayOutcome{relay, true, ""});
+        }
+        done(report);
+    }
+    [[nodiscard]] std::optional<std::int64_t> lastCreatedAt() const override
+    {
+        return publisher.lastCreatedAtUnixSeconds();
+    }
+    void noteLastCreatedAt(std::int64_t createdAt) override { publisher = nostr::LiveActivityPublisher(createdAt); }
+};
+
+TEST_F(GoLiveControllerTest, EveryVersionIsNewerThanTheLastEvenWithinOneSecond)
+{
+    SigningAnnouncer signing;
+    SessionTimeouts timeouts;
+    timeouts.republishInterval = 1s;
+    timeouts.changeRepublishDelay = 100ms;
+    make(true, timeouts, &signing);
+    goLive();
+    controller->setTitle("Renamed");
+    scheduler.advance(0s);
+    channel.raise(ChannelEvent{ChannelEvent::Kind::viewerCount, {}, 7});
+    scheduler.advance(200ms);
+    scheduler.advance(2s); // two periodic versions
+    controller->end();
+    scheduler.drain();
+    ASSERT_GE(signing.events.size(), 5U);
+    for (std::size_t index = 1; index < signing.events.size(); ++index) {
+        EXPECT_GT(signing.events[index].createdAtUnixSeconds, signing.events[index - 1].createdAtUnixSeconds)
+            << "version " << index;
+    }
+    const auto tag = [](const nostr::Event& event, const std::string& name) {
+        for (const auto& entry : event.tags) {
+            if (!entry.empty() && entry[0] == name && entry.size() > 1) {
+                return entry[1];
+            }
+        }
+        return std::string();
+    };
+    EXPECT_EQ(tag(signing.events[1], "title"), "Renamed");
+    EXPECT_EQ(tag(signing.events[2], "current_participants"), "7");
+    EXPECT_EQ(tag(signing.events.back(), "status"), "ended");
 }
 
 } // namespace

@@ -89,6 +89,10 @@ struct FakeIngest final : cloud::IngestProvider {
     std::vector<DoneCallback> heldDones;
     std::vector<cloud::IngestEndpoint> stopped;
     int cancels = 0;
+    Answer statusAnswer = Answer::succeed;
+    cloud::IngestStatus reportedStatus{cloud::IngestState::live, "active"};
+    std::vector<StatusCallback> heldStatuses;
+    int statusCalls = 0;
     cloud::IngestEndpoint endpoint = [] {
         cloud::IngestEndpoint e;
         e.provider = "cloudinary";
@@ -125,7 +129,14 @@ struct FakeIngest final : cloud::IngestProvider {
     }
     void status(const cloud::IngestEndpoint&, StatusCallback done) override
     {
-        done(cloud::IngestStatus{cloud::IngestState::live, "active"});
+        ++statusCalls;
+        if (statusAnswer == Answer::succeed) {
+            done(reportedStatus);
+        } else if (statusAnswer == Answer::fail) {
+            done(core::Error{std::make_error_code(std::errc::connection_refused), "503 from the status API"});
+        } else {
+            heldStatuses.push_back(std::move(done));
+        }
     }
     void cancel() override { ++cancels; }
 
