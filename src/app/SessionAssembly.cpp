@@ -4,6 +4,7 @@
 #include "CloudinaryAccess.hpp"
 
 #include "hoststudio/app/NostrKeySource.hpp"
+#include "hoststudio/chat/ChatHub.hpp"
 #include "hoststudio/cloud/BackendClient.hpp"
 #include "hoststudio/cloud/BackendIngestProvider.hpp"
 #include "hoststudio/cloud/CloudError.hpp"
@@ -68,10 +69,40 @@ core::Error configuration(const std::string& what)
 
 } // namespace
 
+namespace {
+
+// The hub's way to the backend's channel: the session's channel part.
+class ChannelPartChatLink final : public chat::BackendChatLink {
+public:
+    explicit ChannelPartChatLink(session::BackendChannelPart& part) : part_(part) {}
+    core::Status sendChannelMessage(const chat::ChannelMessage& message) override
+    {
+        return part_.sendChannelMessage(message);
+    }
+
+private:
+    session::BackendChannelPart& part_;
+};
+
+} // namespace
+
 SessionAssembly::~SessionAssembly()
 {
     controller_.reset();
+    if (channel_) {
+        channel_->setOnChannelMessage({});
+    }
+    if (chatHub_) {
+        chatHub_->stop();
+    }
+    chatHub_.reset();
+    chatNostrLink_.reset();
+    chatBackendLink_.reset();
+    chatPool_.reset();
     media_.reset();
+    if (preview_) {
+        preview_->stop();
+    }
     channel_.reset();
     announcer_.reset();
     ingest_.reset();
@@ -251,9 +282,50 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
         };
         base.chunkStream = std::move(chunks);
     }
+    if (options.onPreviewFrame) {
+        auto preview = media::FramePreview::create(media::PreviewSettings{}, options.onPreviewFrame);
+        if (!preview) {
+            return preview.error();
+        }
+        assembly->preview_ = *preview;
+        base.preview = assembly->preview_;
+    }
     assembly->media_ = std::make_unique<session::PipelineMediaPart>(std::move(base), std::move(outputTemplate));
     if (assembly->channel_) {
         assembly->channel_->setOnReconnected([media = assembly->media_.get()] { media->restartChunkStream(); });
+    }
+
+    // The live chat: the channel's messages and the activity's kind-1311 events in one timeline.
+    if (options.chat && !options.eventId.empty()) {
+        auto pool = nostr::RelayPool::create(network, assembly->relays_, poolSettings);
+        if (!pool) {
+            return pool.error();
+        }
+        assembly->chatPool_ = std::move(*pool);
+        assembly->chatNostrLink_ = std::make_unique<chat::RelayPoolChatLink>(*assembly->chatPool_);
+        if (assembly->channel_) {
+            assembly->chatBackendLink_ = std::make_unique<ChannelPartChatLink>(*assembly->channel_);
+        }
+        chat::ChatHubSettings chatSettings = chat::ChatHubSettings::defaults();
+        chatSettings.activityAddress = nostr::liveActivityAddress(hostPublic->toHex(), options.eventId);
+        chatSettings.relayHint = assembly->relays_.front();
+        chatSettings.hostKey = hostKey;
+        auto hub = chat::ChatHub::create(std::move(chatSettings), assembly->chatNostrLink_.get(),
+                                         assembly->chatBackendLink_.get());
+        if (!hub) {
+            return hub.error();
+        }
+        assembly->chatHub_ = std::move(*hub);
+        if (assembly->channel_) {
+            assembly->channel_->setOnChannelMessage(
+                [hub = assembly->chatHub_.get()](const chat::ChannelMessage& message) {
+                    hub->addBackendMessage(message);
+                });
+        }
+        if (const core::Status started = assembly->chatHub_->start(); !started.ok()) {
+            err << "live: the chat from the relays is not available: "
+                << QString::fromStdString(started.error().describe()) << Qt::endl;
+        }
     }
 
     if (options.useJournal) {

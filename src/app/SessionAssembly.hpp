@@ -13,6 +13,7 @@
 #include "hoststudio/cloud/IngestProvider.hpp"
 #include "hoststudio/core/Result.hpp"
 #include "hoststudio/media/LivePipeline.hpp"
+#include "hoststudio/media/Preview.hpp"
 #include "hoststudio/nostr/Keys.hpp"
 #include "hoststudio/session/GoLiveController.hpp"
 #include "hoststudio/session/SessionJournal.hpp"
@@ -31,6 +32,15 @@ class Settings;
 namespace hoststudio::net {
 class NetworkThread;
 }
+
+namespace hoststudio::nostr {
+class RelayPool;
+}
+namespace hoststudio::chat {
+class BackendChatLink;
+class ChatHub;
+class NostrChatLink;
+} // namespace hoststudio::chat
 
 namespace hoststudio::session {
 class BackendChannelPart;
@@ -51,6 +61,9 @@ struct SessionOptions {
     QString journalPath;               // empty: SessionJournal::defaultPath()
     session::SessionTimeouts timeouts; // the controller's timeouts and intervals
     media::SceneConfig scene;          // the sources and layout (live's scene options)
+    bool chat = true;                  // the merged live chat (the channel's messages and NIP-53 1311)
+    // Preview frames of the composed output for a window (the preview's thread); empty: none.
+    std::function<void(media::PreviewFrame frame)> onPreviewFrame;
 };
 
 class SessionAssembly {
@@ -71,6 +84,8 @@ public:
     [[nodiscard]] std::string hostPublicKeyHex() const;
     [[nodiscard]] std::string providerName() const;
     [[nodiscard]] std::optional<media::LiveStats> sampleMediaStats();
+    // The live chat (subscribed from creation), or null without options.chat.
+    [[nodiscard]] chat::ChatHub* chatHub() const { return chatHub_.get(); }
 
 private:
     SessionAssembly() = default;
@@ -83,6 +98,11 @@ private:
     std::unique_ptr<session::PipelineMediaPart> media_;
     std::unique_ptr<session::SessionJournal> journal_;
     std::unique_ptr<session::GoLiveController> controller_;
+    std::shared_ptr<media::FramePreview> preview_;
+    std::unique_ptr<nostr::RelayPool> chatPool_;
+    std::unique_ptr<chat::NostrChatLink> chatNostrLink_;
+    std::unique_ptr<chat::BackendChatLink> chatBackendLink_;
+    std::unique_ptr<chat::ChatHub> chatHub_;
     std::vector<std::string> relays_;
 };
 

@@ -12,7 +12,7 @@ const std::vector<Verb>& verbs()
          QStringLiteral("print the configuration the studio would use"), &runStatusVerb},
         {QStringLiteral("live"),
          QStringLiteral("live [--title T] [--event D] [--provider custom|cloudinary|backend] [--record FILE] "
-                        "[--duration S] [--source SRC] [--layout L] … | "
+                        "[--duration S] [--source SRC] [--layout L] [--chat-stdin] … | "
                         "live --to rtmp://HOST/APP/KEY [--source SRC] [--layout L] …"),
          QStringLiteral("go live without a window: the whole session (ingest, channel, media, NIP-53 event) as "
                         "JSON lines; with --to, only the media to that URL (docs/streaming.md, docs/go-live.md)"),

@@ -29,6 +29,7 @@ public:
     [[nodiscard]] std::string providerName() const override { return assembly_->providerName(); }
     [[nodiscard]] std::vector<std::string> relays() const override { return assembly_->relays(); }
     std::optional<media::LiveStats> sampleStats() override { return assembly_->sampleMediaStats(); }
+    chat::ChatHub* chatHub() override { return assembly_->chatHub(); }
 
 private:
     std::unique_ptr<SessionAssembly> assembly_;
@@ -43,6 +44,8 @@ ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings
         SessionOptions options;
         options.eventId = request.eventId;
         options.provider = request.provider;
+        options.onPreviewFrame = request.onPreviewFrame;
+        options.chat = !request.recovering;
         if (request.recovering) {
             options.streamKey = QString::fromStdString(request.eventId); // stopping needs the id, never the key
         }

@@ -102,6 +102,18 @@ void BackendChannelPart::connect(DoneCallback done)
                             {},
                             static_cast<int>(std::clamp<std::int64_t>(viewers, 0, 1'000'000'000))});
     };
+    handlers.onChannelMessage = [weak](const chat::ChannelMessage& message) {
+        if (const auto shared = weak.lock()) {
+            std::function<void(const chat::ChannelMessage&)> deliver;
+            {
+                const std::lock_guard lock(shared->mutex);
+                deliver = shared->onChannelMessage;
+            }
+            if (deliver) {
+                deliver(message);
+            }
+        }
+    };
     std::unique_ptr<chat::BackendChannel> previous;
     {
         const std::lock_guard lock(channelMutex_);
@@ -148,6 +160,21 @@ void BackendChannelPart::disconnect()
     if (channel) {
         channel->close();
     }
+}
+
+void BackendChannelPart::setOnChannelMessage(std::function<void(const chat::ChannelMessage&)> onMessage)
+{
+    const std::lock_guard lock(shared_->mutex);
+    shared_->onChannelMessage = std::move(onMessage);
+}
+
+core::Status BackendChannelPart::sendChannelMessage(const chat::ChannelMessage& message)
+{
+    const std::lock_guard lock(channelMutex_);
+    if (!channel_) {
+        return core::Error{SessionErrc::notLive, "the real-time channel is not connected"};
+    }
+    return channel_->sendChannelMessage(message);
 }
 
 core::Status BackendChannelPart::sendStreamData(std::span<const std::uint8_t> bytes)

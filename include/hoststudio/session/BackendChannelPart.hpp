@@ -41,12 +41,17 @@ public:
     core::Status sendStreamData(std::span<const std::uint8_t> bytes);
     // Called (on the network thread) after the channel reconnected and announced the stream again.
     void setOnReconnected(std::function<void()> onReconnected);
+    // Viewer chat on the channel (`channel-message`): what arrives goes to `onMessage` (network
+    // thread); sendChannelMessage() sends one (notLive while the channel is not connected). Any thread.
+    void setOnChannelMessage(std::function<void(const chat::ChannelMessage&)> onMessage);
+    core::Status sendChannelMessage(const chat::ChannelMessage& message);
 
 private:
     struct Shared {
         std::mutex mutex;
         EventCallback listener;
         std::function<void()> onReconnected;
+        std::function<void(const chat::ChannelMessage&)> onChannelMessage;
         DoneCallback connectDone; // called once per connect()
     };
 

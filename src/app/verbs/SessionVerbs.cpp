@@ -4,7 +4,7 @@
 //   hoststudio live [--title T] [--summary S] [--event D] [--provider custom|cloudinary|backend]
 //                   [--stream-key K] [--record FILE.mkv] [--duration S] [--preset NAME]
 //                   [--key-file PATH] [--no-journal] [--republish-interval S] [--status-interval S]
-//                   [--retry-interval S]
+//                   [--retry-interval S] [--chat-stdin]
 //   hoststudio end       ends the running session (asks its process), or a crashed one's leftovers
 //   hoststudio recover   ends what a crashed session left behind, from its journal
 //
@@ -16,14 +16,18 @@
 // gone) is named on stderr ("live: degraded: nostr: …"), and again when it is back ("live: back: …").
 // --republish-interval (default 60 s), --status-interval (the ingest's status, 10 s) and
 // --retry-interval (the channel and an unaccepted event in the background, 15 s) change the
-// session's intervals.
+// session's intervals. The live chat (the backend channel's messages and the activity's kind-1311
+// events, merged) is printed as {"event":"chat",…} lines; with --chat-stdin every line read from
+// stdin is sent to it (a signed 1311 and a channel-message).
 #include "../SessionAssembly.hpp"
 
 #include "hoststudio/app/Verb.hpp"
+#include "hoststudio/chat/ChatHub.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/session/SessionError.hpp"
 
 #include <QCoreApplication>
+#include <QSocketNotifier>
 #include <QTimer>
 #include <QUuid>
 
@@ -36,8 +40,11 @@
 #include <thread>
 #include <utility>
 
+#include <array>
+
 #include <signal.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 namespace hoststudio::app {
 
@@ -120,6 +127,7 @@ struct LiveOptions {
     QString summary;
     QString recordPath;
     double durationSeconds = 0.0;
+    bool chatFromStdin = false; // each line read from stdin is sent to the chat
 };
 
 std::optional<LiveOptions> parseLiveOptions(const QStringList& arguments, QString& error)
@@ -129,6 +137,10 @@ std::optional<LiveOptions> parseLiveOptions(const QStringList& arguments, QStrin
         const QString& name = arguments[index];
         if (name == QLatin1String("--no-journal")) {
             options.session.useJournal = false;
+            continue;
+        }
+        if (name == QLatin1String("--chat-stdin")) {
+            options.chatFromStdin = true;
             continue;
         }
         static const QStringList withValue{
@@ -203,9 +215,102 @@ bool processAlive(std::int64_t processId)
 }
 
 // Runs the event loop until `done` says so; signals end the session once.
+// The live chat as JSON lines ({"event":"chat",…}: new and updated entries), and, with
+// `fromStdin`, each line of stdin sent to it. Lives as long as the session's event loop.
+class ChatConsole {
+public:
+    ChatConsole(chat::ChatHub* hub, QTextStream& out, QTextStream& err, bool fromStdin)
+        : hub_(hub), out_(out), err_(err)
+    {
+        if (hub_ == nullptr) {
+            return;
+        }
+        hub_->setUpdateNotifier([this] {
+            QMetaObject::invokeMethod(
+                &context_, [this] { print(); }, Qt::QueuedConnection);
+        });
+        if (fromStdin) {
+            stdin_ = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+            QObject::connect(stdin_.get(), &QSocketNotifier::activated, &context_, [this] { readLine(); });
+        }
+    }
+    ~ChatConsole()
+    {
+        if (hub_ != nullptr) {
+            hub_->setUpdateNotifier({});
+        }
+    }
+    ChatConsole(const ChatConsole&) = delete;
+    ChatConsole& operator=(const ChatConsole&) = delete;
+
+private:
+    static Json deliveryJson(const std::optional<chat::Delivery>& delivery)
+    {
+        if (!delivery) {
+            return nullptr;
+        }
+        return Json{{"state", std::string(chat::toString(delivery->state))},
+                    {"acceptedBy", delivery->acceptedBy},
+                    {"relayCount", delivery->relayCount},
+                    {"echoed", delivery->echoed},
+                    {"reason", delivery->reason}};
+    }
+    void print()
+    {
+        chat::ChatUpdate update = hub_->takeUpdates();
+        for (const chat::ChatEntry& entry : update.changed) {
+            printLine(out_, Json{{"event", "chat"},
+                                 {"source", std::string(chat::toString(entry.source))},
+                                 {"id", entry.id},
+                                 {"author", entry.author},
+                                 {"authorPubkey", entry.authorPubkey},
+                                 {"timeMs", entry.timeMs},
+                                 {"text", entry.text},
+                                 {"nostr", deliveryJson(entry.nostr)},
+                                 {"backend", deliveryJson(entry.backend)}});
+        }
+        if (update.more) {
+            QMetaObject::invokeMethod(
+                &context_, [this] { print(); }, Qt::QueuedConnection);
+        }
+    }
+    void readLine()
+    {
+        std::array<char, 4096> buffer{};
+        const ssize_t got = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+        if (got <= 0) {
+            stdin_->setEnabled(false); // end of input: nothing more to send
+            return;
+        }
+        pending_.append(buffer.data(), static_cast<std::size_t>(got));
+        std::size_t newline = 0;
+        while ((newline = pending_.find('\n')) != std::string::npos) {
+            std::string line = pending_.substr(0, newline);
+            pending_.erase(0, newline + 1);
+            if (!line.empty() && line.back() == '\r') {
+                line.pop_back();
+            }
+            if (line.empty()) {
+                continue;
+            }
+            if (auto sent = hub_->send(line); !sent) {
+                err_ << "live: chat not sent: " << QString::fromStdString(sent.error().describe()) << Qt::endl;
+            }
+        }
+    }
+
+    chat::ChatHub* hub_;
+    QTextStream& out_;
+    QTextStream& err_;
+    QObject context_;
+    std::unique_ptr<QSocketNotifier> stdin_;
+    std::string pending_;
+};
+
 int runSession(VerbContext& context, SessionAssembly& assembly, const std::function<void()>& begin,
-               double durationSeconds)
+               double durationSeconds, bool chatFromStdin = false)
 {
+    ChatConsole chatConsole(assembly.chatHub(), context.out, context.err, chatFromStdin);
     session::GoLiveController& controller = assembly.controller();
     QTextStream& out = context.out;
     QTextStream& err = context.err;
@@ -359,7 +464,7 @@ int runSessionLive(VerbContext& context, const media::SceneConfig& scene)
                 QCoreApplication::exit(startExit);
             }
         },
-        options->durationSeconds);
+        options->durationSeconds, options->chatFromStdin);
     return startExit != kExitOk ? startExit : code;
 }
 
@@ -382,6 +487,7 @@ int runRecoverVerb(VerbContext& context)
                                                                            ": end it with `hoststudio end`"});
     }
     SessionOptions options;
+    options.chat = false; // only ending here
     options.eventId = record->eventId;
     options.provider = QString::fromStdString(record->provider.empty() ? std::string("custom") : record->provider);
     options.streamKey = QString::fromStdString(record->eventId); // stopping needs the id, never the key
