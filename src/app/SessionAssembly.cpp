@@ -127,6 +127,18 @@ std::optional<media::LiveStats> SessionAssembly::sampleMediaStats()
     return media_ ? media_->sampleStats() : std::nullopt;
 }
 
+std::optional<media::SceneStats> SessionAssembly::sampleScene()
+{
+    return media_ ? media_->sampleScene() : std::nullopt;
+}
+
+void SessionAssembly::setMicrophoneMuted(bool muted)
+{
+    if (media_) {
+        media_->setMicrophoneMuted(muted);
+    }
+}
+
 core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const core::Settings& settings,
                                                                        const SessionOptions& options, QTextStream& err)
 {

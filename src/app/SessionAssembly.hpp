@@ -84,6 +84,8 @@ public:
     [[nodiscard]] std::string hostPublicKeyHex() const;
     [[nodiscard]] std::string providerName() const;
     [[nodiscard]] std::optional<media::LiveStats> sampleMediaStats();
+    [[nodiscard]] std::optional<media::SceneStats> sampleScene();
+    void setMicrophoneMuted(bool muted);
     // The live chat (subscribed from creation), or null without options.chat.
     [[nodiscard]] chat::ChatHub* chatHub() const { return chatHub_.get(); }
 

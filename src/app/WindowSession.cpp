@@ -30,6 +30,8 @@ public:
     [[nodiscard]] std::vector<std::string> relays() const override { return assembly_->relays(); }
     std::optional<media::LiveStats> sampleStats() override { return assembly_->sampleMediaStats(); }
     chat::ChatHub* chatHub() override { return assembly_->chatHub(); }
+    std::optional<media::SceneStats> sampleScene() override { return assembly_->sampleScene(); }
+    void setMicrophoneMuted(bool muted) override { assembly_->setMicrophoneMuted(muted); }
 
 private:
     std::unique_ptr<SessionAssembly> assembly_;
@@ -45,6 +47,9 @@ ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings
         options.eventId = request.eventId;
         options.provider = request.provider;
         options.onPreviewFrame = request.onPreviewFrame;
+        if (request.scene) {
+            options.scene = *request.scene;
+        }
         options.chat = !request.recovering;
         if (request.recovering) {
             options.streamKey = QString::fromStdString(request.eventId); // stopping needs the id, never the key

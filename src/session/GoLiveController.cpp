@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/session/GoLiveController.hpp"
 
+#include "hoststudio/media/MediaError.hpp"
+
 #include "hoststudio/nostr/Event.hpp"
 #include "hoststudio/session/SessionError.hpp"
 
@@ -449,6 +451,16 @@ void GoLiveController::stepStartMedia()
         request, completion<core::Status>(operation, [this](const core::Status& started) {
             if (!started) {
                 snapshot_.media = {PartHealth::failed, started.error().describe()};
+                const core::Error& why = started.error();
+                if (why == media::MediaErrc::deviceUnavailable || why == media::MediaErrc::unsupportedSource ||
+                    why == media::MediaErrc::encoderUnavailable || why == media::MediaErrc::invalidSettings) {
+                    // Nothing to do with the network: the sources or the encoder.
+                    failGoLive(core::Error{SessionErrc::mediaFailed,
+                                           "the media could not start: " + why.describe() +
+                                               ": check the sources and devices (hoststudio devices lists them), "
+                                               "then go live again"});
+                    return;
+                }
                 failGoLive(core::Error{
                     SessionErrc::mediaFailed,
                     (mediaOverChannel() ? "the media could not start over the real-time channel: "

@@ -156,6 +156,32 @@ void PipelineMediaPart::stop(DoneCallback done)
     });
 }
 
+std::optional<media::SceneStats> PipelineMediaPart::sampleScene()
+{
+    std::shared_ptr<media::LivePipeline> pipeline;
+    {
+        const std::lock_guard lock(pipelineMutex_);
+        pipeline = pipeline_;
+    }
+    if (!pipeline) {
+        return std::nullopt;
+    }
+    return pipeline->sampleScene();
+}
+
+void PipelineMediaPart::setMicrophoneMuted(bool muted)
+{
+    std::shared_ptr<media::LivePipeline> pipeline;
+    {
+        const std::lock_guard lock(pipelineMutex_);
+        base_.scene.microphoneMuted = muted;
+        pipeline = pipeline_;
+    }
+    if (pipeline) {
+        pipeline->setMicrophoneMuted(muted);
+    }
+}
+
 void PipelineMediaPart::restartChunkStream()
 {
     std::shared_ptr<media::LivePipeline> pipeline;

@@ -8,11 +8,11 @@
 #include "hoststudio/ui/ChatPanel.hpp"
 #include "hoststudio/ui/HealthGraph.hpp"
 #include "hoststudio/ui/SettingsDialog.hpp"
+#include "hoststudio/ui/SourcesPanel.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
 #include "hoststudio/ui/ToastArea.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
 
-#include <QButtonGroup>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFormLayout>
@@ -52,15 +52,6 @@ namespace hoststudio::ui {
 namespace {
 
 constexpr int kCopyConfirmationMs = 3000;
-
-QComboBox* devicePicker(const QString& objectName, const QString& placeholder)
-{
-    auto* picker = new QComboBox;
-    picker->setObjectName(objectName);
-    picker->addItem(placeholder);
-    picker->setEnabled(false);
-    return picker;
-}
 
 } // namespace
 
@@ -114,6 +105,7 @@ MainWindow::MainWindow(core::Settings& settings, StudioSessionFactory sessionFac
     });
     connect(goLiveButton_, &QPushButton::clicked, this, &MainWindow::onGoLiveClicked);
     applySettings();
+    refreshDevices();
     // The keyboard path to the one button that matters: Go Live when idle, End Stream when live.
     auto* goLiveShortcut = new QShortcut(QKeySequence(tr("Ctrl+Shift+L")), this);
     connect(goLiveShortcut, &QShortcut::activated, this, [this] {
@@ -256,27 +248,15 @@ QWidget* MainWindow::buildLeftColumn()
     connect(naddrInput_, &QLineEdit::returnPressed, this, &MainWindow::openEvent);
     connect(createButton, &QPushButton::clicked, this, &MainWindow::newEvent);
 
-    auto* sourcesBox = new QGroupBox(tr("Sources"));
-    sourcesBox->setObjectName(QStringLiteral("sourcesPanel"));
-    auto* form = new QFormLayout(sourcesBox);
-    form->addRow(tr("Camera"), devicePicker(QStringLiteral("cameraPicker"), tr("No camera found")));
-    form->addRow(tr("Microphone"), devicePicker(QStringLiteral("microphonePicker"), tr("Default microphone")));
-    form->addRow(tr("Screen"), devicePicker(QStringLiteral("screenPicker"), tr("Whole screen")));
-    auto* layouts = new QGridLayout;
-    auto* layoutGroup = new QButtonGroup(sourcesBox);
-    const QStringList layoutNames{tr("Screen"), tr("Camera"), tr("Screen + camera"), tr("Side by side")};
-    for (int index = 0; index < layoutNames.size(); ++index) {
-        auto* button = new QToolButton;
-        button->setText(layoutNames.at(index));
-        button->setCheckable(true);
-        button->setEnabled(false);
-        button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-        layoutGroup->addButton(button);
-        layouts->addWidget(button, index / 2, index % 2);
-    }
-    layoutGroup->buttons().at(2)->setChecked(true);
-    form->addRow(tr("Layout"), layouts);
-    layout->addWidget(sourcesBox);
+    sourcesPanel_ = new SourcesPanel;
+    layout->addWidget(sourcesPanel_);
+    connect(sourcesPanel_, &SourcesPanel::microphoneMutedChanged, this, [this](bool muted) {
+        if (session_ != nullptr) {
+            session_->setMicrophoneMuted(muted);
+        }
+        statusBar()->showMessage(muted ? tr("Microphone muted") : tr("Microphone on"), kCopyConfirmationMs);
+    });
+    connect(sourcesPanel_, &SourcesPanel::refreshRequested, this, &MainWindow::refreshDevices);
 
     auto* stepsBox = new QGroupBox(tr("Going live"));
     stepsBox->setObjectName(QStringLiteral("stepsPanel"));
@@ -485,6 +465,11 @@ void MainWindow::saveWindowState() const
     state.setValue(QStringLiteral("geometry"), saveGeometry());
     state.setValue(QStringLiteral("state"), saveState());
     state.sync();
+}
+
+void MainWindow::refreshDevices()
+{
+    sourcesPanel_->setDevices(media::listCaptureDevices(qEnvironmentVariable("DISPLAY").toStdString()));
 }
 
 void MainWindow::openSettings()

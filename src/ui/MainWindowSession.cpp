@@ -7,6 +7,7 @@
 #include "hoststudio/ui/HealthGraph.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
 #include "hoststudio/ui/SessionNotices.hpp"
+#include "hoststudio/ui/SourcesPanel.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
 #include "hoststudio/ui/ToastArea.hpp"
 #include "hoststudio/ui/UrlsPanel.hpp"
@@ -141,6 +142,7 @@ void MainWindow::goLive()
             Qt::QueuedConnection);
     };
     chatPanel_->unbind();
+    request.scene = sourcesPanel_->scene();
     session_.reset(); // the previous session's parts are done; only one runs at a time
     QString notes;
     auto created = sessionFactory_(request, notes);
@@ -175,6 +177,7 @@ void MainWindow::goLive()
     for (QLineEdit* field : {titleInput_, summaryInput_, imageInput_, hashtagsInput_, naddrInput_}) {
         field->setEnabled(false);
     }
+    sourcesPanel_->setLive(true);
     liveSince_.invalidate();
     lastStep_ = 0;
     previous_.reset();
@@ -317,6 +320,8 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
         for (QLineEdit* field : {titleInput_, summaryInput_, imageInput_, hashtagsInput_, naddrInput_}) {
             field->setEnabled(true);
         }
+        sourcesPanel_->setLive(false);
+        sourcesPanel_->showLevel(std::nullopt);
         updateGoLiveAvailability();
         QString message;
         if (snapshot.state == session::SessionState::failed) {
@@ -422,6 +427,12 @@ void MainWindow::showBadges(const session::SessionSnapshot& snapshot)
 
 void MainWindow::showHealth()
 {
+    if (const auto scene = session_ != nullptr ? session_->sampleScene() : std::nullopt; scene) {
+        // The microphone's meter: the first input that is not the mix.
+        const auto input = std::find_if(scene->audio.begin(), scene->audio.end(),
+                                        [](const media::AudioLevel& level) { return level.source != "mix"; });
+        sourcesPanel_->showLevel(input != scene->audio.end() ? std::optional<media::AudioLevel>(*input) : std::nullopt);
+    }
     const auto stats = session_ != nullptr ? session_->sampleStats() : std::nullopt;
     if (!stats) {
         return;

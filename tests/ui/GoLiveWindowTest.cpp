@@ -48,6 +48,8 @@ public:
     session::GoLiveController& controller() override { return *controller_; }
     [[nodiscard]] std::string providerName() const override { return ingest.name(); }
     [[nodiscard]] std::vector<std::string> relays() const override { return kRelays; }
+    void setMicrophoneMuted(bool muted) override { mutes.push_back(muted); }
+    std::vector<bool> mutes;
     std::optional<media::LiveStats> sampleStats() override
     {
         media::LiveStats stats;
@@ -282,6 +284,27 @@ TEST_F(GoLiveWindowTest, ThePreviewShowsTheComposedPictureFromThePreviewThread)
     EXPECT_LT(centre.green(), 30);
     EXPECT_LE(shown.width(), preview->width());
     EXPECT_LE(shown.height(), preview->height());
+}
+
+TEST_F(GoLiveWindowTest, TheSourcesPickedGoIntoTheSessionAndMuteActsWhileLive)
+{
+    open();
+    auto* camera = child<QComboBox>("cameraPicker");
+    const int synthetic = camera->findData(QStringLiteral("synthetic-camera"));
+    ASSERT_GE(synthetic, 0);
+    camera->setCurrentIndex(synthetic);
+    typeTitle(QStringLiteral("Presentation"));
+    clickGoLive();
+    ASSERT_EQ(requests_.size(), 1U);
+    ASSERT_TRUE(requests_[0].scene.has_value());
+    EXPECT_EQ(requests_[0].scene->camera, "synthetic-camera");
+    EXPECT_EQ(requests_[0].scene->layout, media::Layout::pip) << "a camera makes it a presentation";
+    EXPECT_FALSE(camera->isEnabled()) << "the sources are fixed while live";
+    auto* mute = child<QToolButton>("muteButton");
+    EXPECT_TRUE(mute->isEnabled());
+    QTest::mouseClick(mute, Qt::LeftButton);
+    ASSERT_EQ(session_->mutes.size(), 1U);
+    EXPECT_TRUE(session_->mutes[0]);
 }
 
 TEST_F(GoLiveWindowTest, TheHealthLineShowsTheMediaStatistics)

@@ -44,6 +44,10 @@ public:
     void restartChunkStream();
     // The running pipeline's statistics (empty when none runs); for the status line.
     [[nodiscard]] std::optional<media::LiveStats> sampleStats();
+    // The sources' state and the audio levels (for the meter); empty when no pipeline runs.
+    [[nodiscard]] std::optional<media::SceneStats> sampleScene();
+    // Mutes or unmutes the microphone of the running pipeline, and of the next start.
+    void setMicrophoneMuted(bool muted);
 
 private:
     // Shared with the pipeline's event callback, which may outlive a start's caller.

@@ -37,6 +37,7 @@ namespace hoststudio::ui {
 
 class ChatPanel;
 class HealthGraph;
+class SourcesPanel;
 class StatusBadge;
 class ToastArea;
 class UrlsPanel;
@@ -77,6 +78,7 @@ private:
     void buildChatDock();
     void buildStatusBar();
     void openSettings();
+    void refreshDevices();
     void restoreWindowState();
     void saveWindowState() const;
     void applySettings(); // the values the window keeps: confirmation, recording, relay badges
@@ -131,6 +133,7 @@ private:
     QLabel* healthLabel_ = nullptr;
     QLabel* preview_ = nullptr;
     ChatPanel* chatPanel_ = nullptr;
+    SourcesPanel* sourcesPanel_ = nullptr;
     QImage previewImage_; // the last preview frame, scaled to the label on resize
     HealthGraph* healthGraph_ = nullptr;
     QWidget* relayBadges_ = nullptr; // the relay badges' row in the status bar

@@ -10,6 +10,7 @@
 // until it closes; the controller's observer runs on the main thread.
 
 #include "hoststudio/core/Result.hpp"
+#include "hoststudio/media/LivePipeline.hpp"
 #include "hoststudio/media/LiveStats.hpp"
 #include "hoststudio/media/Preview.hpp"
 #include "hoststudio/nostr/LiveActivity.hpp"
@@ -39,6 +40,8 @@ struct StudioSessionRequest {
     // Preview frames of the composed output (about 10 a second, 640 wide), called on the preview's
     // own thread; empty: no preview.
     std::function<void(media::PreviewFrame frame)> onPreviewFrame;
+    // The sources and layout picked in the window; empty: the settings' (test pattern, no microphone).
+    std::optional<media::SceneConfig> scene;
 };
 
 class StudioSession {
@@ -51,6 +54,10 @@ public:
     [[nodiscard]] virtual std::vector<std::string> relays() const = 0;
     // The merged live chat while the session runs, or null when there is none (yet).
     [[nodiscard]] virtual chat::ChatHub* chatHub() { return nullptr; }
+    // The sources' state and the audio levels now (the microphone meter), or nullopt.
+    [[nodiscard]] virtual std::optional<media::SceneStats> sampleScene() { return std::nullopt; }
+    // Mutes or unmutes the microphone at once (and for the rest of the session).
+    virtual void setMicrophoneMuted(bool /*muted*/) {}
     // The media pipeline's statistics now, or nullopt when it does not run.
     [[nodiscard]] virtual std::optional<media::LiveStats> sampleStats() = 0;
 };

@@ -3,6 +3,7 @@
 // does, degradation and background retries, republishing, End from any state, recovery.
 #include "SessionTestParts.hpp"
 
+#include "hoststudio/media/MediaError.hpp"
 #include "hoststudio/nostr/LiveActivityPublisher.hpp"
 #include "hoststudio/session/GoLiveController.hpp"
 #include "hoststudio/session/SessionError.hpp"
@@ -227,6 +228,20 @@ TEST_F(GoLiveControllerTest, MediaThatFailsUndoesIngestAndChannelAndPublishesNot
     EXPECT_TRUE(announcer.published.empty()) << "no live event may be left behind";
     EXPECT_TRUE(snapshot.leftovers.empty());
     EXPECT_FALSE(journalRecord());
+}
+
+TEST_F(GoLiveControllerTest, AMissingDeviceIsNotBlamedOnTheIngest)
+{
+    make();
+    media.startAnswer = testing::Answer::fail;
+    media.startFailure = core::Error{media::MediaErrc::deviceUnavailable, "no microphone 'default'"};
+    goLive();
+    const SessionSnapshot& snapshot = controller->snapshot();
+    ASSERT_EQ(snapshot.state, SessionState::failed);
+    EXPECT_NE(snapshot.error.detail().find("check the sources and devices"), std::string::npos)
+        << snapshot.error.detail();
+    EXPECT_EQ(snapshot.error.detail().find("could not reach the ingest"), std::string::npos) << snapshot.error.detail();
+    EXPECT_TRUE(logged("ingest.stop 0123456789abcdef0123456789abcdef")) << "what was started is undone";
 }
 
 TEST_F(GoLiveControllerTest, AHangingStepTimesOut)

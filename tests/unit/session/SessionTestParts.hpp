@@ -157,6 +157,7 @@ struct FakeMedia final : MediaPart {
     CallLog& log;
     Answer startAnswer = Answer::succeed;
     Answer stopAnswer = Answer::succeed;
+    core::Error startFailure{std::make_error_code(std::errc::connection_refused), "connection refused"};
     EventCallback listener;
     std::vector<DoneCallback> held;
     std::vector<MediaStartRequest> starts;
@@ -170,7 +171,7 @@ struct FakeMedia final : MediaPart {
         if (startAnswer == Answer::succeed) {
             done({});
         } else if (startAnswer == Answer::fail) {
-            done(core::Error{std::make_error_code(std::errc::connection_refused), "connection refused"});
+            done(startFailure);
         } else {
             held.push_back(std::move(done));
         }
