@@ -307,6 +307,27 @@ TEST_F(GoLiveWindowTest, TheSourcesPickedGoIntoTheSessionAndMuteActsWhileLive)
     EXPECT_TRUE(session_->mutes[0]);
 }
 
+TEST_F(GoLiveWindowTest, WhileGoingLiveTheRunningStepShowsAndTheButtonCancels)
+{
+    configure_ = [](FakeStudioSession& session) { session.ingest.prepareAnswer = session::testing::Answer::hold; };
+    open();
+    typeTitle(QStringLiteral("Going live"));
+    clickGoLive();
+    ASSERT_NE(session_, nullptr);
+    EXPECT_EQ(stepState(0), QStringLiteral("running"));
+    EXPECT_TRUE(step(0).startsWith(QStringLiteral("●")));
+    EXPECT_EQ(stepState(1), QStringLiteral("waiting"));
+    EXPECT_EQ(button()->text(), QStringLiteral("Cancel"));
+    if (const QByteArray directory = qgetenv("HOSTSTUDIO_SCREENSHOT_DIR"); !directory.isEmpty()) {
+        QDir().mkpath(QString::fromLocal8Bit(directory));
+        EXPECT_TRUE(
+            window_->grab().save(QDir(QString::fromLocal8Bit(directory)).filePath(QStringLiteral("going-live.png"))));
+    }
+    clickGoLive(); // Cancel (no confirmation in this test's settings)
+    session_->scheduler.advance(std::chrono::seconds(5));
+    EXPECT_EQ(button()->text(), QStringLiteral("Go Live"));
+}
+
 TEST_F(GoLiveWindowTest, TheHealthLineShowsTheMediaStatistics)
 {
     open();

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The studio window on the local stack (nginx-rtmp, relay), as a host uses it: type a title, click
-// Go Live, watch every step turn done, the stream arrives and plays from the shown HLS URL
-// (ffprobe), the URL copied to the clipboard reads back the same, the relay holds the live event
-// (nostr-tools); End turns it `ended`. Runs under the X server of DISPLAY (Xvfb in scripts/dev test).
+// The studio window on the local stack (nginx-rtmp, relay, backend), as a host uses it: type a
+// title, pick the test pattern and the microphone (PulseAudio's 440 Hz sine source, started by
+// window_test.sh), click Go Live, watch every step turn done and the meter move, the stream
+// arrives and plays from the shown HLS URL (ffprobe), the URL copied to the clipboard reads back
+// the same, the relay holds the live event (nostr-tools); a viewer's NIP-53 chat message shows in
+// the dock and the host's reply from it is a verified 1311 on the relay; End, confirmed, turns the
+// event `ended`. Runs under the X server of DISPLAY (Xvfb in scripts/dev test).
 #include "hoststudio/app/WindowSession.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/nostr/Keys.hpp"
@@ -20,11 +23,14 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QProcess>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 
 #include <gtest/gtest.h>
@@ -50,6 +56,20 @@ QJsonObject queryActivity(const QString& relay, const QString& author, const QSt
         return {};
     }
     return QJsonDocument::fromJson(node.readAllStandardOutput()).object();
+}
+
+// node chathub-viewer.mjs ARGS…: exit status 0 when the viewer did what it was asked.
+bool viewer(const QStringList& arguments, QString* output = nullptr)
+{
+    QProcess node;
+    node.start(QStringLiteral(HOSTSTUDIO_NODE_EXECUTABLE),
+               QStringList{QStringLiteral(HOSTSTUDIO_CHAT_VIEWER_SCRIPT)} + arguments);
+    const bool finished = node.waitForFinished(20000);
+    const QString text = QString::fromUtf8(node.readAllStandardOutput() + node.readAllStandardError());
+    if (output != nullptr) {
+        *output = text;
+    }
+    return finished && node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0;
 }
 
 QString tagValue(const QJsonObject& event, const QString& name)
@@ -88,7 +108,7 @@ protected:
         ASSERT_TRUE(opened.ok()) << opened.error().describe();
         settings_ = std::make_unique<core::Settings>(std::move(*opened));
         ASSERT_TRUE(settings_->set(core::setting::ingestProvider, QStringLiteral("custom")).ok());
-        ASSERT_TRUE(settings_->set(core::setting::confirmEndStream, false).ok());
+        ASSERT_TRUE(settings_->set(core::setting::confirmEndStream, true).ok());
         ASSERT_TRUE(settings_->sync().ok());
         relay_ = settings_->textList(core::setting::nostrRelays).value(0);
         ASSERT_FALSE(relay_.isEmpty());
@@ -121,6 +141,12 @@ protected:
 TEST_F(StudioWindowIntegrationTest, GoLiveFromTheWindowStreamsAnnouncesAndEnds)
 {
     QTest::keyClicks(child<QLineEdit>("eventTitleInput"), QStringLiteral("Window town hall"));
+    auto* mainSource = child<QComboBox>("screenPicker");
+    mainSource->setCurrentIndex(mainSource->findData(QStringLiteral("testpattern")));
+    auto* microphone = child<QComboBox>("microphonePicker");
+    const int defaultMicrophone = microphone->findData(QStringLiteral("default"));
+    ASSERT_GE(defaultMicrophone, 0) << "no microphone listed (window_test.sh starts PulseAudio's sine source)";
+    microphone->setCurrentIndex(defaultMicrophone);
     auto* button = child<QPushButton>("goLiveButton");
     ASSERT_TRUE(button->isEnabled());
     QTest::mouseClick(button, Qt::LeftButton);
@@ -137,6 +163,10 @@ TEST_F(StudioWindowIntegrationTest, GoLiveFromTheWindowStreamsAnnouncesAndEnds)
     auto* relayBadge = child<ui::StatusBadge>("relayBadge0");
     EXPECT_TRUE(QTest::qWaitFor([&] { return relayBadge->state() == ui::BadgeState::healthy; }, 10000))
         << relayBadge->toolTip().toStdString();
+
+    // The microphone's tone moves the meter.
+    auto* meter = child<QProgressBar>("micLevel");
+    EXPECT_TRUE(QTest::qWaitFor([&] { return meter->value() > 20; }, 10000)) << "meter at " << meter->value();
 
     // The stream plays from the URL the window shows.
     const QString playback = child<QLineEdit>("playbackField")->text();
@@ -171,6 +201,35 @@ TEST_F(StudioWindowIntegrationTest, GoLiveFromTheWindowStreamsAnnouncesAndEnds)
     EXPECT_EQ(tagValue(liveEvent, QStringLiteral("streaming")), playback);
     EXPECT_EQ(tagValue(liveEvent, QStringLiteral("title")), QStringLiteral("Window town hall"));
 
+    // A viewer's chat message shows in the dock; the host's reply is a verified 1311 with the a tag.
+    const QString aTag = QStringLiteral("30311:%1:%2").arg(hostHex_, identifier);
+    QString said;
+    ASSERT_TRUE(viewer(
+        {QStringLiteral("nostr-say"), relay_, aTag, QStringLiteral("hello window"), QStringLiteral("Window Viewer")},
+        &said))
+        << said.toStdString();
+    auto* timeline = child<QListWidget>("chatTimeline");
+    const auto shows = [&](const QString& text) {
+        for (int row = 0; row < timeline->count(); ++row) {
+            if (timeline->item(row)->text().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    };
+    EXPECT_TRUE(QTest::qWaitFor([&] { return shows(QStringLiteral("hello window")); }, 15000));
+    EXPECT_TRUE(QTest::qWaitFor([&] { return shows(QStringLiteral("Window Viewer")); }, 15000))
+        << "the author is named by the viewer's profile";
+    auto* chatInput = child<QLineEdit>("chatInput");
+    ASSERT_TRUE(chatInput->isEnabled());
+    QTest::keyClicks(chatInput, QStringLiteral("thanks from the window"));
+    QTest::keyClick(chatInput, Qt::Key_Return);
+    EXPECT_TRUE(QTest::qWaitFor([&] { return shows(QStringLiteral("✓")); }, 15000)) << "the reply's delivery";
+    QString verified;
+    EXPECT_TRUE(viewer(
+        {QStringLiteral("nostr-verify"), relay_, aTag, hostHex_, QStringLiteral("thanks from the window")}, &verified))
+        << verified.toStdString();
+
     const QByteArray screenshotDir = qgetenv("HOSTSTUDIO_SCREENSHOT_DIR");
     if (!screenshotDir.isEmpty()) {
         QDir().mkpath(QString::fromLocal8Bit(screenshotDir));
@@ -178,7 +237,13 @@ TEST_F(StudioWindowIntegrationTest, GoLiveFromTheWindowStreamsAnnouncesAndEnds)
         window_->grab().save(QDir(QString::fromLocal8Bit(screenshotDir)).filePath(QStringLiteral("live-window.png")));
     }
 
-    // End Stream: the event turns `ended`.
+    // End Stream, confirmed: the event turns `ended`.
+    QTimer::singleShot(200, [] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (box != nullptr) {
+            box->button(QMessageBox::Yes)->click();
+        }
+    });
     QTest::mouseClick(button, Qt::LeftButton);
     ASSERT_TRUE(QTest::qWaitFor([&] { return button->text() == QStringLiteral("Go Live"); }, 15000))
         << window_->statusBar()->currentMessage().toStdString();
