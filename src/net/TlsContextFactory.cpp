@@ -12,7 +12,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
+
+#include <sys/stat.h>
 
 namespace hoststudio::net {
 
@@ -63,7 +68,50 @@ core::Status addCaFile(SSL_CTX* context, const std::string& path)
 
 } // namespace
 
+namespace {
+
+// Loading the system CA store costs tens of milliseconds: contexts of the same settings are shared
+// while one is alive (a context is immutable once made). The extra CA file's size and time are part
+// of the key, so an edited file makes a new context.
+std::string contextKey(const TlsSettings& settings)
+{
+    std::string key = settings.extraCaFile;
+    struct stat info {};
+    if (!settings.extraCaFile.empty() && ::stat(settings.extraCaFile.c_str(), &info) == 0) {
+        key += '\n' + std::to_string(info.st_size) + '\n' + std::to_string(info.st_mtim.tv_sec) + '.' +
+               std::to_string(info.st_mtim.tv_nsec);
+    }
+    return key;
+}
+
+std::mutex gContextsMutex; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+std::map<std::string, std::weak_ptr<TlsContext>>
+    gContexts; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+
+core::Result<std::shared_ptr<TlsContext>> makeContext(const TlsSettings& settings);
+
+} // namespace
+
 core::Result<std::shared_ptr<TlsContext>> TlsContextFactory::create(const TlsSettings& settings)
+{
+    const std::string key = contextKey(settings);
+    const std::lock_guard lock(gContextsMutex);
+    if (auto found = gContexts.find(key); found != gContexts.end()) {
+        if (std::shared_ptr<TlsContext> shared = found->second.lock()) {
+            return shared;
+        }
+    }
+    auto made = makeContext(settings);
+    if (made) {
+        std::erase_if(gContexts, [](const auto& entry) { return entry.second.expired(); });
+        gContexts[key] = *made;
+    }
+    return made;
+}
+
+namespace {
+
+core::Result<std::shared_ptr<TlsContext>> makeContext(const TlsSettings& settings)
 {
     auto tls = std::make_shared<TlsContext>();
     SSL_CTX* context = tls->context.native_handle();
@@ -91,6 +139,8 @@ core::Result<std::shared_ptr<TlsContext>> TlsContextFactory::create(const TlsSet
     }
     return tls;
 }
+
+} // namespace
 
 namespace detail {
 

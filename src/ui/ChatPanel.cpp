@@ -4,16 +4,21 @@
 #include "hoststudio/chat/ChatHub.hpp"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPointer>
 #include <QScrollBar>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace hoststudio::ui {
 
 namespace {
+
+constexpr int kPullDelayMs = 30; // a burst of notifications becomes one pull
+constexpr int kPullSliceMs = 8;  // at most this long in one pull, then the event loop runs again
 
 QString fromStd(const std::string& text)
 {
@@ -49,6 +54,12 @@ ChatPanel::ChatPanel(QWidget* parent) : QWidget(parent)
     timeline_->setSelectionMode(QAbstractItemView::NoSelection);
     timeline_->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     timeline_->setUniformItemSizes(false);
+    timeline_->setLayoutMode(QListView::Batched); // a storm's rows are laid out in batches, not one by one
+    timeline_->setBatchSize(50);
+    pullTimer_ = new QTimer(this);
+    pullTimer_->setSingleShot(true);
+    pullTimer_->setInterval(kPullDelayMs);
+    connect(pullTimer_, &QTimer::timeout, this, &ChatPanel::pull);
     layout->addWidget(timeline_, 1);
     problem_ = new QLabel;
     problem_->setObjectName(QStringLiteral("chatProblem"));
@@ -86,13 +97,13 @@ void ChatPanel::bind(chat::ChatHub* hub)
     timeline_->clear();
     items_.clear();
     problem_->setVisible(false);
-    // The hub calls this on its own threads: hop to this one, once per burst.
+    // The hub calls this on its own threads: hop to this one, and gather a burst into one pull.
     hub_->setUpdateNotifier([self = QPointer<ChatPanel>(this), binding = binding_] {
         QMetaObject::invokeMethod(
             self.data(),
             [self, binding] {
-                if (self != nullptr && self->binding_ == binding) {
-                    self->pull();
+                if (self != nullptr && self->binding_ == binding && !self->pullTimer_->isActive()) {
+                    self->pullTimer_->start();
                 }
             },
             Qt::QueuedConnection);
@@ -132,7 +143,28 @@ void ChatPanel::pull()
     }
     QScrollBar* bar = timeline_->verticalScrollBar();
     const bool atBottom = bar->value() >= bar->maximum() - 4;
-    chat::ChatUpdate update = hub_->takeUpdates();
+    // Batches until the hub is drained or the time slice is used: the UI thread stays responsive
+    // under a storm and the view is repainted once per pull.
+    QElapsedTimer slice;
+    slice.start();
+    timeline_->setUpdatesEnabled(false);
+    bool more = true;
+    while (more && slice.elapsed() < kPullSliceMs) {
+        chat::ChatUpdate update = hub_->takeUpdates();
+        apply(update);
+        more = update.more;
+    }
+    timeline_->setUpdatesEnabled(true);
+    if (atBottom) {
+        timeline_->scrollToBottom();
+    }
+    if (more) {
+        pullTimer_->start();
+    }
+}
+
+void ChatPanel::apply(const chat::ChatUpdate& update)
+{
     for (const std::uint64_t removed : update.removed) {
         if (const auto found = items_.find(removed); found != items_.end()) {
             delete found->second;
@@ -156,12 +188,6 @@ void ChatPanel::pull()
         }
         timeline_->insertItem(row, item);
         items_.emplace(entry.sequence, item);
-    }
-    if (atBottom) {
-        timeline_->scrollToBottom();
-    }
-    if (update.more) {
-        QMetaObject::invokeMethod(this, &ChatPanel::pull, Qt::QueuedConnection);
     }
 }
 

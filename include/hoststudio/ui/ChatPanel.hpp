@@ -18,10 +18,12 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QListWidgetItem;
+class QTimer;
 
 namespace hoststudio::chat {
 class ChatHub;
 struct ChatEntry;
+struct ChatUpdate;
 } // namespace hoststudio::chat
 
 namespace hoststudio::ui {
@@ -41,12 +43,14 @@ public:
 
 private:
     void pull();
+    void apply(const chat::ChatUpdate& update);
     void send();
 
     chat::ChatHub* hub_ = nullptr;
     QListWidget* timeline_ = nullptr;
     QLineEdit* input_ = nullptr;
     QLabel* problem_ = nullptr;
+    QTimer* pullTimer_ = nullptr;
     std::map<std::uint64_t, QListWidgetItem*> items_; // by the entry's sequence
     std::uint64_t binding_ = 0;                       // bumped on every bind: late notifications are dropped
 };
