@@ -146,7 +146,7 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
     const std::string extraCaFile = settings.text(core::setting::tlsExtraCaFile).toStdString();
 
     // The host's key.
-    auto key = loadNostrKey(nostrKeySourcesFromEnvironment(options.keyFilePath));
+    auto key = loadNostrKey(nostrKeySourcesFromEnvironment(options.keyFilePath, settings));
     if (!key) {
         return key.error();
     }

@@ -498,7 +498,6 @@ void MainWindow::applySettings()
 
     // One badge per relay, in the order of the settings.
     for (StatusBadge* badge : relayBadges_->findChildren<StatusBadge*>()) {
-        badges_.erase(std::remove(badges_.begin(), badges_.end(), badge), badges_.end());
         delete badge;
     }
     relayUrls_.clear();

@@ -109,6 +109,17 @@ protected:
         return found;
     }
     QPushButton* button() { return child<QPushButton>("goLiveButton"); }
+    // The text of one label ("toastTitle", "toastAdvice") of the newest toast; empty without a toast.
+    QString lastToast(const char* label)
+    {
+        const QList<QWidget*> shown = child<ToastArea>("toastArea")->toasts();
+        if (shown.isEmpty()) {
+            ADD_FAILURE() << "no toast is shown";
+            return {};
+        }
+        auto* text = shown.back()->findChild<QLabel*>(QLatin1String(label));
+        return text != nullptr ? text->text() : QString();
+    }
     QString step(int index) { return child<QListWidget>("goLiveSteps")->item(index)->text(); }
     QString stepState(int index)
     {
@@ -212,13 +223,7 @@ TEST_F(GoLiveWindowTest, AnImageThatIsNotAWebAddressIsRefusedBeforeAnythingStart
     QTest::keyClicks(child<QLineEdit>("eventImageInput"), QStringLiteral("file:///etc/passwd"));
     clickGoLive();
     EXPECT_TRUE(requests_.empty());
-    auto* toasts = child<ToastArea>("toastArea");
-    ASSERT_FALSE(toasts->toasts().isEmpty());
-    EXPECT_TRUE(toasts->toasts()
-                    .back()
-                    ->findChild<QLabel*>(QStringLiteral("toastTitle"))
-                    ->text()
-                    .contains(QStringLiteral("image URL")));
+    EXPECT_TRUE(lastToast("toastTitle").contains(QStringLiteral("image URL")));
 }
 
 TEST_F(GoLiveWindowTest, ContinuesOneOfTheHostsOwnEvents)
@@ -372,7 +377,7 @@ TEST_F(GoLiveWindowTest, AnIngestFailureMarksItsStepAndSaysWhy)
     // A toast says what to do: the seed's "Failed to start" case.
     auto* toasts = child<ToastArea>("toastArea");
     ASSERT_FALSE(toasts->toasts().isEmpty());
-    const QString title = toasts->toasts().back()->findChild<QLabel*>(QStringLiteral("toastTitle"))->text();
+    const QString title = lastToast("toastTitle");
     EXPECT_TRUE(title.startsWith(QStringLiteral("Failed to start the stream"))) << title.toStdString();
     EXPECT_TRUE(toasts->toasts().back()->isVisible());
     if (const QByteArray directory = qgetenv("HOSTSTUDIO_SCREENSHOT_DIR"); !directory.isEmpty()) {
@@ -495,13 +500,7 @@ TEST_F(GoLiveWindowTest, DecliningRecoveryLeavesItForLaterAndSaysHow)
     answerNextMessageBox(QMessageBox::No);
     window_->offerRecovery(journal);
     EXPECT_TRUE(requests_.empty());
-    auto* toasts = child<ToastArea>("toastArea");
-    ASSERT_FALSE(toasts->toasts().isEmpty());
-    EXPECT_TRUE(toasts->toasts()
-                    .back()
-                    ->findChild<QLabel*>(QStringLiteral("toastAdvice"))
-                    ->text()
-                    .contains(QStringLiteral("hoststudio recover")));
+    EXPECT_TRUE(lastToast("toastAdvice").contains(QStringLiteral("hoststudio recover")));
     // Go Live does not overwrite the journal: it offers the recovery again first.
     typeTitle(QStringLiteral("Next show"));
     answerNextMessageBox(QMessageBox::No);
@@ -517,13 +516,7 @@ TEST_F(GoLiveWindowTest, ASessionRunningElsewhereIsPointedOutNotEnded)
     ASSERT_TRUE(session::SessionJournal(journal).write(crashedRecord(std::int64_t{1})).ok()); // pid 1 always runs
     window_->offerRecovery(journal);
     EXPECT_TRUE(requests_.empty());
-    auto* toasts = child<ToastArea>("toastArea");
-    ASSERT_FALSE(toasts->toasts().isEmpty());
-    EXPECT_TRUE(toasts->toasts()
-                    .back()
-                    ->findChild<QLabel*>(QStringLiteral("toastAdvice"))
-                    ->text()
-                    .contains(QStringLiteral("hoststudio end")));
+    EXPECT_TRUE(lastToast("toastAdvice").contains(QStringLiteral("hoststudio end")));
 }
 
 TEST_F(GoLiveWindowTest, AnUnreadableJournalIsReported)
@@ -535,13 +528,7 @@ TEST_F(GoLiveWindowTest, AnUnreadableJournalIsReported)
     file.write("{ not json");
     file.close();
     window_->offerRecovery(path.toStdString());
-    auto* toasts = child<ToastArea>("toastArea");
-    ASSERT_FALSE(toasts->toasts().isEmpty());
-    EXPECT_TRUE(toasts->toasts()
-                    .back()
-                    ->findChild<QLabel*>(QStringLiteral("toastTitle"))
-                    ->text()
-                    .contains(QStringLiteral("crash journal cannot be read")));
+    EXPECT_TRUE(lastToast("toastTitle").contains(QStringLiteral("crash journal cannot be read")));
 }
 
 } // namespace
