@@ -35,14 +35,8 @@ INI
 event=$(hs_unique session-channel-down)
 title="Channel down $event"
 
-"$HOSTSTUDIO_BIN" --config "$config" live --event "$event" --title "$title" --key-file "$host_key_file" \
-  --retry-interval 2 >"$tmp/out.jsonl" 2>"$tmp/err.txt" &
-live=$!
-hs_reap_on_exit "$live"
-hs_wait_live "$tmp/out.jsonl" "$tmp/err.txt"
-says_degraded() { grep -q 'live: degraded: channel: ' "$tmp/err.txt"; }
-HS_WAIT_SECONDS=10 hs_wait_for says_degraded || hs_fail "the output does not say the channel is down: $(tail -n 5 "$tmp/err.txt")"
-grep -q '"degraded":true' "$tmp/out.jsonl" || hs_fail "no degraded session line"
+hs_start_live "$config" "$event" "$title" --retry-interval 2
+hs_expect_degraded "channel: " "the channel"
 hs_log "ok: live degraded: $(grep -m1 'live: degraded: channel: ' "$tmp/err.txt")"
 hs_plays "$hls"
 hs_query_activity "$relay" "$event" "$tmp/live.json" || hs_fail "no activity on $relay"

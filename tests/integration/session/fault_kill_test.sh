@@ -16,11 +16,7 @@ relay=$HOSTSTUDIO_RELAY_URL
 event=$(hs_unique session-kill)
 title="Killed town hall $event"
 
-"$HOSTSTUDIO_BIN" --config "$config" live --provider cloudinary --event "$event" --title "$title" \
-  --key-file "$host_key_file" >"$tmp/out.jsonl" 2>"$tmp/err.txt" &
-live=$!
-hs_reap_on_exit "$live"
-hs_wait_live "$tmp/out.jsonl" "$tmp/err.txt"
+hs_start_live "$config" "$event" "$title" --provider cloudinary
 hs_query_activity "$relay" "$event" "$tmp/live.json" || hs_fail "no activity on $relay"
 hs_assert_eq "$(hs_activity_field "$tmp/live.json" status)" live "the 30311 before the kill"
 hs_assert_eq "$(hs_cloud_stream_status "$HOSTSTUDIO_CLOUD_URL" "$title")" active "the stand-in's stream before the kill"

@@ -19,11 +19,7 @@ backend=$HOSTSTUDIO_BACKEND_URL
 event=$(hs_unique session-backend)
 title="Backend town hall $event"
 
-"$HOSTSTUDIO_BIN" --config "$config" live --provider backend --event "$event" --title "$title" \
-  --key-file "$host_key_file" >"$tmp/out.jsonl" 2>"$tmp/err.txt" &
-live=$!
-hs_reap_on_exit "$live"
-hs_wait_live "$tmp/out.jsonl" "$tmp/err.txt"
+hs_start_live "$config" "$event" "$title" --provider backend
 hs_assert_eq "$(hs_json_field "$live_line" provider)" backend "provider"
 hs_assert_eq "$hls" "$backend/livestream/$event/stream.m3u8" "the backend's HLS URL is printed"
 

@@ -24,11 +24,7 @@ a_tag="30311:$host:$event"
 
 mkfifo "$tmp/chat.in"
 exec 3<>"$tmp/chat.in" # held open for writing: the studio sees no end of input until the test ends
-"$HOSTSTUDIO_BIN" --config "$config" live --provider custom --event "$event" --title "Chat both ways" \
-  --key-file "$host_key_file" --chat-stdin --duration 40 <"$tmp/chat.in" >"$tmp/out.jsonl" 2>"$tmp/err.txt" &
-live=$!
-hs_reap_on_exit "$live"
-hs_wait_live "$tmp/out.jsonl" "$tmp/err.txt"
+HS_LIVE_STDIN=$tmp/chat.in hs_start_live "$config" "$event" "Chat both ways" --provider custom --chat-stdin --duration 40
 
 chat_line_with() { grep '"event":"chat"' "$tmp/out.jsonl" | grep -F -- "$1" | tail -n 1; }
 has_chat() { [[ -n $(chat_line_with "$1") ]]; }

@@ -18,12 +18,8 @@ relay=$HOSTSTUDIO_RELAY_URL
 event=$(hs_unique session-cloudinary)
 title="Cloudinary town hall $event"
 
-"$HOSTSTUDIO_BIN" --config "$config" live --provider cloudinary --event "$event" --title "$title" \
-  --key-file "$host_key_file" --record "$tmp/local.mkv" --republish-interval 2 --status-interval 1 \
-  >"$tmp/out.jsonl" 2>"$tmp/err.txt" &
-live=$!
-hs_reap_on_exit "$live"
-hs_wait_live "$tmp/out.jsonl" "$tmp/err.txt"
+hs_start_live "$config" "$event" "$title" --provider cloudinary --record "$tmp/local.mkv" --republish-interval 2 \
+  --status-interval 1
 hs_assert_eq "$(hs_json_field "$live_line" provider)" cloudinary "provider"
 hs_log "live at $hls"
 hs_plays "$hls"

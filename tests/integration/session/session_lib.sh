@@ -132,3 +132,25 @@ hs_private_services() {
 hs_no_journal() {
   [[ ! -e $XDG_STATE_HOME/hoststudio/session.json ]] || hs_fail "the journal is left: $(cat "$XDG_STATE_HOME/hoststudio/session.json")"
 }
+
+# hs_start_live CONFIG EVENT TITLE [LIVE ARGS...]: `hoststudio live` of EVENT with the host's key in the
+# background (stdout $tmp/out.jsonl, stderr $tmp/err.txt, stdin from $HS_LIVE_STDIN or /dev/null),
+# reaped on exit; sets $live and waits for the live line (hs_wait_live: $live_line, $hls).
+hs_start_live() {
+  local config=$1 event=$2 title=$3
+  shift 3
+  "$HOSTSTUDIO_BIN" --config "$config" live --event "$event" --title "$title" --key-file "$host_key_file" "$@" \
+    <"${HS_LIVE_STDIN:-/dev/null}" >"$tmp/out.jsonl" 2>"$tmp/err.txt" &
+  live=$!
+  hs_reap_on_exit "$live"
+  hs_wait_live "$tmp/out.jsonl" "$tmp/err.txt"
+}
+
+# hs_expect_degraded TEXT WHAT: within 10 s stderr says "live: degraded: TEXT…", and a session line is
+# degraded; WHAT names the part for the failure message.
+hs_expect_degraded() {
+  says_degraded() { grep -qF "live: degraded: $1" "$tmp/err.txt"; }
+  HS_WAIT_SECONDS=10 hs_wait_for says_degraded "$1" ||
+    hs_fail "the output does not say $2 is down: $(tail -n 5 "$tmp/err.txt")"
+  grep -q '"degraded":true' "$tmp/out.jsonl" || hs_fail "no degraded session line"
+}
