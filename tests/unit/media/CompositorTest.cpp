@@ -4,6 +4,8 @@
 // scaler cache (one context per steady geometry), and the packed-RGB path: BT.709 values of known
 // colours, odd sizes, padded strides, the SIMD columns and the scalar rest alike, every packed
 // format the same picture.
+#include "TestFrames.hpp"
+
 #include "hoststudio/media/Compositor.hpp"
 #include "hoststudio/media/MediaError.hpp"
 
@@ -23,35 +25,9 @@ extern "C" {
 namespace hoststudio::media {
 namespace {
 
-struct FrameFree {
-    void operator()(AVFrame* frame) const noexcept { av_frame_free(&frame); }
-};
-using Frame = std::unique_ptr<AVFrame, FrameFree>;
-
-Frame makeFrame(int width, int height, AVPixelFormat format)
-{
-    Frame frame(av_frame_alloc());
-    frame->width = width;
-    frame->height = height;
-    frame->format = format;
-    EXPECT_EQ(av_frame_get_buffer(frame.get(), 0), 0);
-    return frame;
-}
-
-Frame solidRgb(int width, int height, std::uint8_t red, std::uint8_t green, std::uint8_t blue)
-{
-    Frame frame = makeFrame(width, height, AV_PIX_FMT_RGB24);
-    frame->color_range = AVCOL_RANGE_JPEG;
-    for (int row = 0; row < height; ++row) {
-        std::uint8_t* line = frame->data[0] + static_cast<std::ptrdiff_t>(row) * frame->linesize[0];
-        for (int x = 0; x < width; ++x) {
-            line[3 * x] = red;
-            line[3 * x + 1] = green;
-            line[3 * x + 2] = blue;
-        }
-    }
-    return frame;
-}
+using test_frames::Frame;
+using test_frames::makeFrame;
+using test_frames::solidRgb;
 
 struct Yuv {
     int y, u, v;

@@ -3,6 +3,8 @@
 // wall time), a blocked consumer that never holds up the producer (frames are replaced, never
 // queued, and the newest one arrives), the picture is the composed frame downscaled, and a live
 // pipeline keeps encoding while its preview consumer is stuck.
+#include "TestFrames.hpp"
+
 #include "hoststudio/media/Preview.hpp"
 
 #include "hoststudio/media/Compositor.hpp"
@@ -30,34 +32,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct FrameFree {
-    void operator()(AVFrame* frame) const noexcept { av_frame_free(&frame); }
-};
-using Frame = std::unique_ptr<AVFrame, FrameFree>;
-
-Frame makeFrame(int width, int height, AVPixelFormat format)
-{
-    Frame frame(av_frame_alloc());
-    frame->width = width;
-    frame->height = height;
-    frame->format = format;
-    EXPECT_EQ(av_frame_get_buffer(frame.get(), 0), 0);
-    return frame;
-}
-
-Frame solidRgb(int width, int height, std::uint8_t red, std::uint8_t green, std::uint8_t blue)
-{
-    Frame frame = makeFrame(width, height, AV_PIX_FMT_RGB24);
-    for (int row = 0; row < height; ++row) {
-        std::uint8_t* line = frame->data[0] + static_cast<std::ptrdiff_t>(row) * frame->linesize[0];
-        for (int x = 0; x < width; ++x) {
-            line[3 * x] = red;
-            line[3 * x + 1] = green;
-            line[3 * x + 2] = blue;
-        }
-    }
-    return frame;
-}
+using test_frames::Frame;
+using test_frames::makeFrame;
+using test_frames::solidRgb;
 
 std::chrono::microseconds mediaTimeOf(std::int64_t frameIndex, int fps)
 {
