@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -344,6 +345,11 @@ std::filesystem::path SessionJournal::defaultPath()
         base = std::filesystem::path(home != nullptr ? home : ".") / ".local" / "state";
     }
     return base / "hoststudio" / "session.json";
+}
+
+bool isProcessRunning(std::int64_t processId) noexcept
+{
+    return processId > 0 && (::kill(static_cast<pid_t>(processId), 0) == 0 || errno == EPERM);
 }
 
 } // namespace hoststudio::session

@@ -29,10 +29,6 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <cerrno>
-
-#include <signal.h>
-#include <sys/types.h>
 
 namespace hoststudio::ui {
 
@@ -202,7 +198,7 @@ void MainWindow::offerRecovery(const std::filesystem::path& journalPath)
     }
     const session::JournalRecord record = **read;
     if (record.processId && *record.processId != QCoreApplication::applicationPid() &&
-        (::kill(static_cast<pid_t>(*record.processId), 0) == 0 || errno == EPERM)) {
+        session::isProcessRunning(*record.processId)) {
         toasts_->show({NoticeLevel::warning,
                        tr("A session of event %1 runs in another process (%2)")
                            .arg(fromStd(record.eventId))

@@ -79,4 +79,8 @@ private:
     std::filesystem::path file_;
 };
 
+// Whether the process a journal names (JournalRecord::processId) still runs: a session that is
+// alive somewhere else must be ended there (`hoststudio end`), not recovered.
+[[nodiscard]] bool isProcessRunning(std::int64_t processId) noexcept;
+
 } // namespace hoststudio::session

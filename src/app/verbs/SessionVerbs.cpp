@@ -209,11 +209,6 @@ std::optional<LiveOptions> parseLiveOptions(const QStringList& arguments, QStrin
     return options;
 }
 
-bool processAlive(std::int64_t processId)
-{
-    return processId > 0 && (::kill(static_cast<pid_t>(processId), 0) == 0 || errno == EPERM);
-}
-
 // Runs the event loop until `done` says so; signals end the session once.
 // The live chat as JSON lines ({"event":"chat",…}: new and updated entries), and, with
 // `fromStdin`, each line of stdin sent to it. Lives as long as the session's event loop.
@@ -432,7 +427,7 @@ int runSessionLive(VerbContext& context, const media::SceneConfig& scene)
             return exitCode;
         }
         if (previous) {
-            const bool running = previous->processId && processAlive(*previous->processId);
+            const bool running = previous->processId && session::isProcessRunning(*previous->processId);
             return failWith(context, QStringLiteral("live"),
                             core::Error{session::SessionErrc::alreadyLive,
                                         running ? "a session is running in process " +
@@ -480,7 +475,7 @@ int runRecoverVerb(VerbContext& context)
         printLine(context.out, Json{{"event", "ended"}, {"state", "idle"}, {"leftovers", Json::array()}});
         return kExitOk;
     }
-    if (record->processId && processAlive(*record->processId) && *record->processId != ::getpid()) {
+    if (record->processId && session::isProcessRunning(*record->processId) && *record->processId != ::getpid()) {
         return failWith(context, QStringLiteral("recover"),
                         core::Error{session::SessionErrc::alreadyLive, "the session is still running in process " +
                                                                            std::to_string(*record->processId) +
@@ -522,15 +517,15 @@ int runEndVerb(VerbContext& context)
         printLine(context.out, Json{{"event", "ended"}, {"state", "idle"}, {"leftovers", Json::array()}});
         return kExitOk;
     }
-    if (record->processId && processAlive(*record->processId)) {
+    if (record->processId && session::isProcessRunning(*record->processId)) {
         const auto processId = static_cast<pid_t>(*record->processId);
         context.err << "end: asking process " << processId << " to end its session" << Qt::endl;
         ::kill(processId, SIGTERM);
         // End takes at most a few seconds; give it twice that.
-        for (int waited = 0; waited < 200 && processAlive(*record->processId); ++waited) {
+        for (int waited = 0; waited < 200 && session::isProcessRunning(*record->processId); ++waited) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
-        if (processAlive(*record->processId)) {
+        if (session::isProcessRunning(*record->processId)) {
             return failWith(context, QStringLiteral("end"),
                             core::Error{session::SessionErrc::stepTimedOut,
                                         "process " + std::to_string(processId) +
