@@ -131,24 +131,37 @@ void SettingsDialog::showStoredKey()
     if (!store_) {
         return;
     }
-    auto stored = store_->read(core::secretName::nostrNsec);
-    if (!stored) {
-        form_->keyMessage->setText(tr("The Nostr key cannot be read: %1").arg(fromStd(stored.error().describe())));
-        return;
-    }
-    if (!stored->has_value()) {
+    QString problem;
+    const auto key = storedKey(problem);
+    if (!key) {
+        if (!problem.isEmpty()) {
+            form_->keyMessage->setText(problem);
+        }
         form_->revealNsecButton->setEnabled(false);
         return;
+    }
+    form_->npubField->setText(fromStd(key->publicKey().value().toNpub()));
+    form_->revealNsecButton->setEnabled(true);
+}
+
+std::optional<nostr::SecretKey> SettingsDialog::storedKey(QString& problem)
+{
+    auto stored = store_->read(core::secretName::nostrNsec);
+    if (!stored) {
+        problem = tr("The Nostr key cannot be read: %1").arg(fromStd(stored.error().describe()));
+        return std::nullopt;
+    }
+    if (!stored->has_value()) {
+        return std::nullopt; // none yet: nothing to say
     }
     std::string text = std::move(**stored);
     auto key = text.starts_with("nsec1") ? nostr::SecretKey::fromNsec(text) : nostr::SecretKey::fromHex(text);
     core::wipeSecret(text);
     if (!key) {
-        form_->keyMessage->setText(tr("The stored Nostr key is not usable: generate or import another."));
-        return;
+        problem = tr("The stored Nostr key is not usable: generate or import another.");
+        return std::nullopt;
     }
-    form_->npubField->setText(fromStd(key->publicKey().value().toNpub()));
-    form_->revealNsecButton->setEnabled(true);
+    return std::move(*key);
 }
 
 void SettingsDialog::updateProviderFields()
@@ -256,14 +269,10 @@ void SettingsDialog::revealKey()
                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
         return;
     }
-    auto stored = store_->read(core::secretName::nostrNsec);
-    if (!stored || !stored->has_value()) {
-        return;
-    }
-    std::string text = std::move(**stored);
-    auto key = text.starts_with("nsec1") ? nostr::SecretKey::fromNsec(text) : nostr::SecretKey::fromHex(text);
-    core::wipeSecret(text);
+    QString problem;
+    const auto key = storedKey(problem);
     if (!key) {
+        form_->keyMessage->setText(problem);
         return;
     }
     const nostr::SecretString nsec = key->toNsec();

@@ -14,6 +14,7 @@
 // Owner: the Qt main thread (the secret store's keyring backend needs it).
 
 #include "hoststudio/core/SecretStore.hpp"
+#include "hoststudio/nostr/Keys.hpp"
 
 #include <QDialog>
 
@@ -44,6 +45,8 @@ private:
     void load();
     void openSecretStore();
     void showStoredKey();
+    // The key in the store (nsec or hex), or nullopt with `problem` saying why (empty: none stored).
+    [[nodiscard]] std::optional<nostr::SecretKey> storedKey(QString& problem);
     void addRelay();
     void removeRelay();
     void generateKey();
