@@ -5,6 +5,8 @@
 // that parses encodes, and its encoding parses to the same packet; a binary packet reassembled
 // with attachments encodes and re-parses with the placeholders substituted again.
 
+#include "../FuzzSupport.hpp"
+
 #include "hoststudio/chat/SocketIoPacket.hpp"
 
 #include <cstddef>
@@ -19,12 +21,7 @@ namespace {
 
 using namespace hoststudio::chat;
 
-[[noreturn]] void failProperty(const char* what)
-{
-    std::fputs(what, stderr);
-    std::fputc('\n', stderr);
-    std::abort();
-}
+using hoststudio::fuzz::failProperty;
 
 void checkEngine(std::string_view text)
 {

@@ -4,6 +4,9 @@
 // Properties: opening and reading never crash; a damaged file is an error, never a partial read;
 // every name listed can be read.
 
+#include "../FuzzSupport.hpp"
+#include "DropLog.hpp"
+
 #include "hoststudio/core/Log.hpp"
 #include "hoststudio/core/SecretStore.hpp"
 
@@ -22,17 +25,9 @@ namespace {
 
 using namespace hoststudio::core;
 
-[[noreturn]] void failProperty(const char* what)
-{
-    std::fputs(what, stderr);
-    std::fputc('\n', stderr);
-    std::abort();
-}
+using hoststudio::fuzz::failProperty;
 
-void formatAndDrop(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    (void)formatLogLine(type, context.category, message);
-}
+using hoststudio::fuzz::formatAndDrop;
 
 QTemporaryDir& scratch()
 {

@@ -5,6 +5,9 @@
 // that value is accepted when written back; the reconnect policy derived from it is in its limits;
 // every log line the reading produces goes through the scrubbing formatter.
 
+#include "../FuzzSupport.hpp"
+#include "DropLog.hpp"
+
 #include "hoststudio/core/Log.hpp"
 #include "hoststudio/core/Settings.hpp"
 
@@ -24,17 +27,9 @@ namespace {
 
 using namespace hoststudio::core;
 
-[[noreturn]] void failProperty(const char* what)
-{
-    std::fputs(what, stderr);
-    std::fputc('\n', stderr);
-    std::abort();
-}
+using hoststudio::fuzz::failProperty;
 
-void formatAndDrop(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    (void)formatLogLine(type, context.category, message);
-}
+using hoststudio::fuzz::formatAndDrop;
 
 QTemporaryDir& scratch()
 {

@@ -5,6 +5,8 @@
 // verify() gives success or an error; an event re-signed with a fixed key verifies, and its id is
 // the hash of its serialization.
 
+#include "../FuzzSupport.hpp"
+
 #include "hoststudio/nostr/Event.hpp"
 #include "hoststudio/nostr/Keys.hpp"
 
@@ -19,12 +21,7 @@ namespace {
 
 using namespace hoststudio::nostr;
 
-[[noreturn]] void failProperty(const char* what)
-{
-    std::fputs(what, stderr);
-    std::fputc('\n', stderr);
-    std::abort();
-}
+using hoststudio::fuzz::failProperty;
 
 const SecretKey& fixedKey()
 {

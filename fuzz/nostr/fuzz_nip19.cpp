@@ -3,6 +3,8 @@
 // Properties: decoding never crashes; a decoded entity re-encodes (never longer than the input)
 // and decodes back to the same value; the key importers agree with the decoder.
 
+#include "../FuzzSupport.hpp"
+
 #include "hoststudio/nostr/Bech32.hpp"
 #include "hoststudio/nostr/Keys.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
@@ -15,12 +17,7 @@
 
 namespace {
 
-[[noreturn]] void failProperty(const char* what)
-{
-    std::fputs(what, stderr);
-    std::fputc('\n', stderr);
-    std::abort();
-}
+using hoststudio::fuzz::failProperty;
 
 } // namespace
 

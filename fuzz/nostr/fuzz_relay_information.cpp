@@ -4,6 +4,8 @@
 // Properties: parsing never crashes; a document that parses yields limits the pool can apply
 // (no refusal for a frame within every limit, clamping never raises a limit).
 
+#include "../FuzzSupport.hpp"
+
 #include "hoststudio/nostr/Filter.hpp"
 #include "hoststudio/nostr/RelayBookkeeping.hpp"
 #include "hoststudio/nostr/RelayInformation.hpp"
@@ -17,12 +19,7 @@
 
 namespace {
 
-[[noreturn]] void failProperty(const char* what)
-{
-    std::fputs(what, stderr);
-    std::fputc('\n', stderr);
-    std::abort();
-}
+using hoststudio::fuzz::failProperty;
 
 } // namespace
 

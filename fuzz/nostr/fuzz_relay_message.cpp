@@ -3,6 +3,8 @@
 // Properties: parsing never crashes; whatever parses serializes, and re-parses to the same value;
 // a parsed event goes through verify(), LiveActivity::fromEvent and ChatMessage::fromEvent safely.
 
+#include "../FuzzSupport.hpp"
+
 #include "hoststudio/nostr/ChatMessage.hpp"
 #include "hoststudio/nostr/LiveActivity.hpp"
 #include "hoststudio/nostr/RelayMessage.hpp"
@@ -17,12 +19,7 @@ namespace {
 
 using namespace hoststudio::nostr;
 
-[[noreturn]] void failProperty(const char* what)
-{
-    std::fputs(what, stderr);
-    std::fputc('\n', stderr);
-    std::abort();
-}
+using hoststudio::fuzz::failProperty;
 
 void exerciseEvent(const Event& event)
 {

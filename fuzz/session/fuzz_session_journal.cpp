@@ -4,6 +4,8 @@
 // Properties: reading never crashes and gives a record, nothing, or journalCorrupt; a record read
 // survives a toJson/fromJson round trip unchanged, and a write/read round trip through the file.
 
+#include "../FuzzSupport.hpp"
+
 #include "hoststudio/session/SessionJournal.hpp"
 
 #include <cstddef>
@@ -19,12 +21,7 @@ namespace {
 using hoststudio::session::JournalRecord;
 using hoststudio::session::SessionJournal;
 
-[[noreturn]] void failProperty(const char* what)
-{
-    std::fputs(what, stderr);
-    std::fputc('\n', stderr);
-    std::abort();
-}
+using hoststudio::fuzz::failProperty;
 
 const std::filesystem::path& scratch()
 {
