@@ -281,6 +281,7 @@ core::Status GoLiveController::goLive(GoLiveRequest request)
 void GoLiveController::failGoLive(core::Error error)
 {
     qCWarning(lcSession).noquote() << "go live failed:" << QString::fromStdString(error.describe());
+    snapshot_.failedStep = snapshot_.step;
     beginEnd(std::move(error));
 }
 

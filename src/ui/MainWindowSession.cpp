@@ -175,7 +175,6 @@ void MainWindow::goLive()
     }
     sourcesPanel_->setLive(true);
     liveSince_.invalidate();
-    lastStep_ = 0;
     previous_.reset();
     ticker_->start();
     showSnapshot(session_->controller().snapshot());
@@ -264,7 +263,7 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
     showSteps(snapshot);
     const session::SessionSnapshot before = previous_ ? *previous_ : session::SessionSnapshot{};
     const std::string provider = session_ != nullptr ? session_->providerName() : std::string();
-    for (const Notice& notice : noticesFor(before, snapshot, static_cast<session::GoLiveStep>(lastStep_), provider)) {
+    for (const Notice& notice : noticesFor(before, snapshot, provider)) {
         toasts_->show(notice);
     }
     previous_ = std::make_unique<session::SessionSnapshot>(snapshot);
@@ -347,13 +346,8 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
 void MainWindow::showSteps(const session::SessionSnapshot& snapshot)
 {
     const QStringList names = goLiveStepNames();
-    // A failed Go Live resets the controller's step: the step it failed in is the last one seen.
-    if (snapshot.step != session::GoLiveStep::none) {
-        lastStep_ = static_cast<int>(snapshot.step);
-    } else if (snapshot.state == session::SessionState::idle) {
-        lastStep_ = 0;
-    }
-    const int current = snapshot.state == session::SessionState::failed ? lastStep_ : static_cast<int>(snapshot.step);
+    const int current =
+        static_cast<int>(snapshot.state == session::SessionState::failed ? snapshot.failedStep : snapshot.step);
     for (int index = 0; index < stepList_->count() && index < names.size(); ++index) {
         const int number = index + 1;
         QString mark = QStringLiteral("○");

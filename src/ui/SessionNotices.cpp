@@ -49,14 +49,14 @@ Notice goLiveFailed(const session::SessionSnapshot& after, session::GoLiveStep s
 } // namespace
 
 std::vector<Notice> noticesFor(const session::SessionSnapshot& before, const session::SessionSnapshot& after,
-                               session::GoLiveStep failedStep, const std::string& provider)
+                               const std::string& provider)
 {
     std::vector<Notice> notices;
     using session::PartHealth;
     using session::SessionState;
 
     if (after.state == SessionState::failed && before.state != SessionState::failed) {
-        notices.push_back(goLiveFailed(after, failedStep, provider));
+        notices.push_back(goLiveFailed(after, after.failedStep, provider));
         return notices;
     }
     const bool running = after.state == SessionState::live || after.state == SessionState::goingLive;

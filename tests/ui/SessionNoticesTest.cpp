@@ -17,9 +17,10 @@ using session::PartHealth;
 using session::SessionSnapshot;
 using session::SessionState;
 
-SessionSnapshot failed(const char* why, const char* provider = "cloudinary")
+SessionSnapshot failed(const char* why, GoLiveStep step, const char* provider = "cloudinary")
 {
     SessionSnapshot snapshot;
+    snapshot.failedStep = step;
     snapshot.state = SessionState::failed;
     snapshot.provider = provider;
     snapshot.error = core::Error{std::make_error_code(std::errc::permission_denied), why};
@@ -39,14 +40,14 @@ TEST(SessionNotices, AnIngestFailureIsTheSeedsFailedToStartCase)
 {
     SessionSnapshot going;
     going.state = SessionState::goingLive;
-    const auto notices = noticesFor(going, failed("401 from Cloudinary", ""), GoLiveStep::prepareIngest, "cloudinary");
+    const auto notices = noticesFor(going, failed("401 from Cloudinary", GoLiveStep::prepareIngest, ""), "cloudinary");
     ASSERT_EQ(notices.size(), 1U);
     EXPECT_EQ(notices[0].level, NoticeLevel::error);
     EXPECT_TRUE(notices[0].title.startsWith(QStringLiteral("Failed to start the stream")));
     EXPECT_TRUE(notices[0].title.contains(QStringLiteral("401 from Cloudinary")));
     EXPECT_TRUE(notices[0].advice.contains(QStringLiteral("Cloudinary credentials")));
     EXPECT_TRUE(notices[0].advice.contains(QStringLiteral("limits and billing")));
-    const auto custom = noticesFor(going, failed("connection refused", "custom"), GoLiveStep::prepareIngest);
+    const auto custom = noticesFor(going, failed("connection refused", GoLiveStep::prepareIngest, "custom"));
     EXPECT_TRUE(custom[0].advice.contains(QStringLiteral("ingest server")));
 }
 
@@ -54,11 +55,11 @@ TEST(SessionNotices, ChannelAndMediaFailuresAreTheSeedsOtherTwoCases)
 {
     SessionSnapshot going;
     going.state = SessionState::goingLive;
-    const auto channel = noticesFor(going, failed("refused"), GoLiveStep::connectChannel);
+    const auto channel = noticesFor(going, failed("refused", GoLiveStep::connectChannel));
     ASSERT_EQ(channel.size(), 1U);
     EXPECT_TRUE(channel[0].title.startsWith(QStringLiteral("Real-time connection failed")));
     EXPECT_TRUE(channel[0].advice.contains(QStringLiteral("firewall")));
-    const auto media = noticesFor(going, failed("no such device"), GoLiveStep::startMedia);
+    const auto media = noticesFor(going, failed("no such device", GoLiveStep::startMedia));
     ASSERT_EQ(media.size(), 1U);
     EXPECT_TRUE(media[0].title.startsWith(QStringLiteral("The media stream is not working")));
     EXPECT_TRUE(media[0].advice.contains(QStringLiteral("permissions")));
@@ -68,18 +69,18 @@ TEST(SessionNotices, DegradationAndReconnectsAreToldOnceAtTheChange)
 {
     SessionSnapshot degraded = live();
     degraded.channel = {PartHealth::degraded, "connection refused; retrying in 15 s"};
-    auto notices = noticesFor(live(), degraded, GoLiveStep::live);
+    auto notices = noticesFor(live(), degraded);
     ASSERT_EQ(notices.size(), 1U);
     EXPECT_EQ(notices[0].level, NoticeLevel::warning);
     EXPECT_TRUE(notices[0].title.contains(QStringLiteral("retrying in 15 s")));
-    EXPECT_TRUE(noticesFor(degraded, degraded, GoLiveStep::live).empty()) << "not repeated";
+    EXPECT_TRUE(noticesFor(degraded, degraded).empty()) << "not repeated";
 
     SessionSnapshot reconnecting = live();
     reconnecting.media = {PartHealth::degraded, "reconnecting in 4 s (attempt 2 of 25)"};
-    notices = noticesFor(live(), reconnecting, GoLiveStep::live);
+    notices = noticesFor(live(), reconnecting);
     ASSERT_EQ(notices.size(), 1U);
     EXPECT_TRUE(notices[0].title.contains(QStringLiteral("attempt 2 of 25")));
-    notices = noticesFor(reconnecting, live(), GoLiveStep::live);
+    notices = noticesFor(reconnecting, live());
     ASSERT_EQ(notices.size(), 1U);
     EXPECT_EQ(notices[0].title, QStringLiteral("Reconnected to the ingest"));
 }
@@ -88,11 +89,11 @@ TEST(SessionNotices, ARelayRefusalIsToldOncePerRelay)
 {
     SessionSnapshot refused = live();
     refused.relays = {{"wss://a.example", true, ""}, {"wss://b.example", false, "blocked: not on the allow list"}};
-    auto notices = noticesFor(live(), refused, GoLiveStep::live);
+    auto notices = noticesFor(live(), refused);
     ASSERT_EQ(notices.size(), 1U);
     EXPECT_TRUE(notices[0].title.contains(QStringLiteral("wss://b.example")));
     EXPECT_TRUE(notices[0].title.contains(QStringLiteral("blocked: not on the allow list")));
-    EXPECT_TRUE(noticesFor(refused, refused, GoLiveStep::live).empty());
+    EXPECT_TRUE(noticesFor(refused, refused).empty());
 }
 
 TEST(SessionNotices, TheEndTellsWhereTheRecordingIsAndWhatWasLeft)
@@ -101,7 +102,7 @@ TEST(SessionNotices, TheEndTellsWhereTheRecordingIsAndWhatWasLeft)
     ended.state = SessionState::ended;
     ended.recording = {PartHealth::stopped, "/videos/show.mkv"};
     ended.leftovers = {"the ingest was not stopped (timeout)"};
-    const auto notices = noticesFor(live(), ended, GoLiveStep::none);
+    const auto notices = noticesFor(live(), ended);
     ASSERT_EQ(notices.size(), 2U);
     EXPECT_EQ(notices[0].title, QStringLiteral("Recording saved: /videos/show.mkv"));
     EXPECT_TRUE(notices[1].title.contains(QStringLiteral("the ingest was not stopped")));

@@ -89,7 +89,8 @@ struct PartStatus {
 struct SessionSnapshot {
     SessionState state = SessionState::idle;
     GoLiveStep step = GoLiveStep::none;
-    std::string stepText; // "3 of 6: announcing the stream"
+    GoLiveStep failedStep = GoLiveStep::none; // the step Go Live failed in (the step itself is reset)
+    std::string stepText;                     // "3 of 6: announcing the stream"
     PartStatus ingest;
     PartStatus channel;
     PartStatus media;

@@ -112,7 +112,6 @@ private:
     QString recordingFolder_;
     std::string eventId_;
     std::filesystem::path journalPath_; // where a crashed session's journal is looked for
-    int lastStep_ = 0;                  // the last go-live step the controller reported
 
     QLabel* eventTitle_ = nullptr;
     QLineEdit* titleInput_ = nullptr;

@@ -26,12 +26,9 @@ struct Notice {
     friend bool operator==(const Notice&, const Notice&) = default;
 };
 
-// The notices for the change from `before` to `after`. `failedStep` is the go-live step the
-// session was in when it failed (the controller resets its step on failure); `provider` the
-// ingest provider's name ("cloudinary", "custom", "backend"; the snapshot knows it only once the
-// ingest is prepared).
+// The notices for the change from `before` to `after`; `provider` is the ingest provider's name
+// ("cloudinary", "custom", "backend"; the snapshot knows it only once the ingest is prepared).
 [[nodiscard]] std::vector<Notice> noticesFor(const session::SessionSnapshot& before,
-                                             const session::SessionSnapshot& after, session::GoLiveStep failedStep,
-                                             const std::string& provider = {});
+                                             const session::SessionSnapshot& after, const std::string& provider = {});
 
 } // namespace hoststudio::ui

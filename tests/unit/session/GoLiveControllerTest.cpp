@@ -238,6 +238,7 @@ TEST_F(GoLiveControllerTest, AMissingDeviceIsNotBlamedOnTheIngest)
     goLive();
     const SessionSnapshot& snapshot = controller->snapshot();
     ASSERT_EQ(snapshot.state, SessionState::failed);
+    EXPECT_EQ(snapshot.failedStep, GoLiveStep::startMedia) << "the step it failed in is kept";
     EXPECT_NE(snapshot.error.detail().find("check the sources and devices"), std::string::npos)
         << snapshot.error.detail();
     EXPECT_EQ(snapshot.error.detail().find("could not reach the ingest"), std::string::npos) << snapshot.error.detail();
