@@ -6,6 +6,7 @@
 // stopped by pid.
 
 #include "ChildProcess.hpp"
+#include "Scratch.hpp"
 #include "hoststudio/cloud/BackendClient.hpp"
 #include "hoststudio/cloud/BackendIngestProvider.hpp"
 #include "hoststudio/cloud/CloudError.hpp"
@@ -37,19 +38,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 const std::string kPubkey = "3bf0c63fcb93463407af97a5e5ee64fa883d107ef9e558472c4eb9aaaefa459d";
-
-std::string scratchDirectory()
-{
-    const char* tmp = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): read before any thread starts
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/hoststudio-backend-XXXXXX";
-    std::filesystem::create_directories(std::filesystem::path(pattern).parent_path());
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (::mkdtemp(buffer.data()) == nullptr) {
-        return {};
-    }
-    return buffer.data();
-}
 
 std::string uniqueId(const std::string& prefix)
 {
@@ -95,7 +83,7 @@ public:
     static std::unique_ptr<BackendPeer> start(std::string& why)
     {
         std::unique_ptr<BackendPeer> peer(new BackendPeer());
-        peer->directory_ = scratchDirectory();
+        peer->directory_ = hoststudio::testing::scratchDirectory("backend");
         if (peer->directory_.empty()) {
             why = "mkdtemp failed";
             return nullptr;

@@ -6,6 +6,7 @@
 // the host's message is not shown twice). Every process is stopped by pid; files under TMPDIR.
 
 #include "ChildProcess.hpp"
+#include "Scratch.hpp"
 #include "hoststudio/chat/BackendChannel.hpp"
 #include "hoststudio/chat/ChatHub.hpp"
 #include "hoststudio/net/NetworkThread.hpp"
@@ -32,27 +33,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string scratchDirectory()
-{
-    const char* tmp = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): read before any thread starts
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/hoststudio-chathub-XXXXXX";
-    std::filesystem::create_directories(std::filesystem::path(pattern).parent_path());
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (::mkdtemp(buffer.data()) == nullptr) {
-        return {};
-    }
-    return buffer.data();
-}
-
-std::string readFile(const std::string& path)
-{
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
 // A node peer whose stdout goes to a log file; ready when `ready` (with the port as its first
 // group) shows there.
 class Peer {
@@ -71,7 +51,7 @@ public:
         }
         const std::optional<std::string> found = peer->child_->waitForOutput(ready, 20s);
         if (!found) {
-            why = name + " did not start: " + readFile(peer->log);
+            why = name + " did not start: " + hoststudio::testing::readTextFile(peer->log);
             return nullptr;
         }
         peer->port = *found;
@@ -104,10 +84,10 @@ std::optional<std::string> runViewer(const std::string& directory, const std::ve
     command += " > '" + output + "' 2>&1";
     // NOLINTNEXTLINE(concurrency-mt-unsafe,cert-env33-c): fixed script, arguments of the test's own
     if (std::system(command.c_str()) != 0) {
-        ADD_FAILURE() << "viewer " << arguments.front() << " failed: " << readFile(output);
+        ADD_FAILURE() << "viewer " << arguments.front() << " failed: " << hoststudio::testing::readTextFile(output);
         return std::nullopt;
     }
-    return readFile(output);
+    return hoststudio::testing::readTextFile(output);
 }
 
 template <typename Predicate> bool eventually(Predicate predicate, std::chrono::milliseconds timeout = 20s)
@@ -132,7 +112,7 @@ class ChatHubIntegrationTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        directory = scratchDirectory();
+        directory = hoststudio::testing::scratchDirectory("chathub");
         ASSERT_FALSE(directory.empty());
         hostKey = nostr::SecretKey::generate().value();
         nostr::LiveActivity activity;
@@ -286,14 +266,15 @@ TEST_F(ChatHubIntegrationTest, ChatsBothWaysWithASocketIoViewerThroughTheBackend
                               std::regex("(sent)"), why);
     ASSERT_TRUE(viewer) << why;
     ASSERT_TRUE(eventually([&] { return entriesWithText("<img src=x onerror=alert(1)> hello").size() == 1; }))
-        << readFile(viewer->log);
+        << hoststudio::testing::readTextFile(viewer->log);
     const ChatEntry incoming = entriesWithText("<img src=x onerror=alert(1)> hello").front();
     EXPECT_EQ(incoming.source, ChatSource::backend);
     EXPECT_EQ(incoming.author, "viewer-1");
 
     const auto receipt = hub->send("welcome, viewer-1");
     ASSERT_TRUE(receipt.ok()) << receipt.error().describe();
-    EXPECT_TRUE(viewer->waitForOutput(std::regex("received .*welcome, viewer-1"))) << readFile(viewer->log);
+    EXPECT_TRUE(viewer->waitForOutput(std::regex("received .*welcome, viewer-1")))
+        << hoststudio::testing::readTextFile(viewer->log);
     ASSERT_TRUE(eventually([&] {
         const auto own = entriesWithText("welcome, viewer-1");
         return own.size() == 1 && own[0].backend && own[0].backend->echoed;

@@ -7,6 +7,7 @@
 // answers. Every process a test starts is stopped by pid.
 
 #include "ChildProcess.hpp"
+#include "Scratch.hpp"
 #include "hoststudio/net/HttpClient.hpp"
 #include "hoststudio/net/NetError.hpp"
 #include "hoststudio/net/NetworkThread.hpp"
@@ -45,19 +46,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string scratchDirectory()
-{
-    const char* tmp = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): read before any thread starts
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/hoststudio-pool-XXXXXX";
-    std::filesystem::create_directories(std::filesystem::path(pattern).parent_path());
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (::mkdtemp(buffer.data()) == nullptr) {
-        return {};
-    }
-    return buffer.data();
-}
-
 std::string randomToken()
 {
     std::random_device device;
@@ -76,7 +64,7 @@ public:
     static std::unique_ptr<NodeProcess> start(const std::vector<std::string>& arguments, std::string& why)
     {
         std::unique_ptr<NodeProcess> process(new NodeProcess());
-        process->directory_ = scratchDirectory();
+        process->directory_ = hoststudio::testing::scratchDirectory("pool");
         if (process->directory_.empty()) {
             why = "mkdtemp failed";
             return nullptr;
@@ -137,7 +125,7 @@ public:
     static std::unique_ptr<TestCertificates> make(std::string& why)
     {
         std::unique_ptr<TestCertificates> certificates(new TestCertificates());
-        certificates->directory = scratchDirectory();
+        certificates->directory = hoststudio::testing::scratchDirectory("pool");
         if (certificates->directory.empty()) {
             why = "mkdtemp failed";
             return nullptr;
