@@ -315,6 +315,8 @@ void GoLiveController::stepPrepareIngest()
             snapshot_.hlsPlaybackUrl = endpoint_->hlsPlaybackUrl;
             snapshot_.playerPageUrl = endpoint_->playerPageUrl;
             snapshot_.archiveUrl = endpoint_->archiveUrl;
+            snapshot_.ingestServer = endpoint_->ingestUrl;
+            snapshot_.streamKey = endpoint_->streamKey;
             journalRecord_.provider = endpoint_->provider;
             journalRecord_.streamId = endpoint_->streamId;
             journalRecord_.ingestUrl = endpoint_->ingestUrl;
@@ -612,6 +614,18 @@ void GoLiveController::scheduleRepublish(std::chrono::milliseconds delay)
     });
 }
 
+void GoLiveController::retryNow()
+{
+    if (snapshot_.state != SessionState::live || !snapshot_.reconnect) {
+        return;
+    }
+    parts_.media.retryNow();
+    snapshot_.reconnect->nextAttemptAt = std::chrono::steady_clock::now();
+    snapshot_.media.detail = "reconnecting now (attempt " + std::to_string(snapshot_.reconnect->attempt) + " of " +
+                             std::to_string(snapshot_.reconnect->maxAttempts) + ", asked by the host)";
+    notify();
+}
+
 void GoLiveController::setTitle(std::string title)
 {
     if (title == activity_.title) {
@@ -735,6 +749,9 @@ void GoLiveController::onMediaEvent(const MediaEvent& event)
     if (snapshot_.state != SessionState::live && snapshot_.state != SessionState::goingLive) {
         return;
     }
+    if (event.kind != MediaEvent::Kind::recordingFailed) {
+        snapshot_.reconnect.reset();
+    }
     switch (event.kind) {
     case MediaEvent::Kind::outputDropped:
         snapshot_.media = {PartHealth::degraded, "connection to the ingest lost: " + event.error.describe()};
@@ -743,6 +760,8 @@ void GoLiveController::onMediaEvent(const MediaEvent& event)
         snapshot_.media = {PartHealth::degraded, "reconnecting in " + seconds(event.retryDelay) + " (attempt " +
                                                      std::to_string(event.attempt) + " of " +
                                                      std::to_string(event.maxAttempts) + ")"};
+        snapshot_.reconnect =
+            MediaReconnect{std::chrono::steady_clock::now() + event.retryDelay, event.attempt, event.maxAttempts};
         break;
     case MediaEvent::Kind::outputReconnected: snapshot_.media = {PartHealth::ok, "streaming (reconnected)"}; break;
     case MediaEvent::Kind::outputFailed:
@@ -831,6 +850,7 @@ void GoLiveController::beginEnd(std::optional<core::Error> reason)
         }
     }
     ingestPollOutstanding_ = false;
+    snapshot_.reconnect.reset();
     snapshot_.state = SessionState::ending;
     setStep(GoLiveStep::none);
     journalRecord_.phase = JournalPhase::ending;

@@ -201,6 +201,13 @@ void PipelineMediaPart::abort()
     }
 }
 
+void PipelineMediaPart::retryNow()
+{
+    if (pipeline_) {
+        pipeline_->retryNow(0);
+    }
+}
+
 std::optional<media::LiveStats> PipelineMediaPart::sampleStats()
 {
     if (!pipeline_) {

@@ -102,6 +102,7 @@ MainWindow::MainWindow(core::Settings& settings, StudioSessionFactory sessionFac
     connect(ticker_, &QTimer::timeout, this, [this] {
         showLiveTime();
         showHealth();
+        showReconnect();
     });
     connect(goLiveButton_, &QPushButton::clicked, this, &MainWindow::onGoLiveClicked);
     applySettings();
@@ -153,6 +154,23 @@ QWidget* MainWindow::buildHeader()
     viewerCount_->setObjectName(QStringLiteral("viewerCount"));
     viewerCount_->setToolTip(tr("Viewers now (from the backend's real-time channel)"));
     row->addWidget(viewerCount_);
+
+    // While the stream to the ingest is lost: when the next attempt comes, and a way not to wait.
+    reconnectCountdown_ = new QLabel;
+    reconnectCountdown_->setObjectName(QStringLiteral("reconnectCountdown"));
+    reconnectCountdown_->setStyleSheet(QStringLiteral("QLabel { color: #d97706; font-weight: bold; }"));
+    reconnectCountdown_->setVisible(false);
+    row->addWidget(reconnectCountdown_);
+    retryNowButton_ = new QPushButton(tr("Retry now"));
+    retryNowButton_->setObjectName(QStringLiteral("retryNowButton"));
+    retryNowButton_->setToolTip(tr("Try to reach the ingest again now instead of waiting"));
+    retryNowButton_->setVisible(false);
+    connect(retryNowButton_, &QPushButton::clicked, this, [this] {
+        if (session_ != nullptr) {
+            session_->controller().retryNow();
+        }
+    });
+    row->addWidget(retryNowButton_);
 
     auto* settingsButton = new QToolButton;
     settingsButton->setObjectName(QStringLiteral("settingsButton"));

@@ -29,6 +29,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <chrono>
 
 namespace hoststudio::ui {
 
@@ -278,6 +279,9 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
     if (!snapshot.naddr.empty()) {
         urlsPanel_->setNaddr(fromStd(snapshot.naddr));
     }
+    urlsPanel_->setIngestServer(fromStd(snapshot.ingestServer));
+    urlsPanel_->setStreamKey(fromStd(snapshot.streamKey));
+    showReconnect();
     viewerCount_->setText(
         snapshot.state == session::SessionState::live
             ? (snapshot.viewerCount == 1 ? tr("1 viewer") : tr("%1 viewers").arg(snapshot.viewerCount))
@@ -440,6 +444,26 @@ void MainWindow::showHealth()
                               .arg(dropped)
                               .arg(stats->framesSkipped)
                               .arg(stats->cpuPercent, 0, 'f', 0));
+}
+
+void MainWindow::showReconnect()
+{
+    const session::SessionSnapshot* snapshot = session_ != nullptr ? &session_->controller().snapshot() : nullptr;
+    const bool waiting =
+        snapshot != nullptr && snapshot->state == session::SessionState::live && snapshot->reconnect.has_value();
+    reconnectCountdown_->setVisible(waiting);
+    retryNowButton_->setVisible(waiting);
+    if (!waiting) {
+        return;
+    }
+    const auto left =
+        std::chrono::ceil<std::chrono::seconds>(snapshot->reconnect->nextAttemptAt - std::chrono::steady_clock::now());
+    const QString attempt =
+        tr("attempt %1 of %2").arg(snapshot->reconnect->attempt).arg(snapshot->reconnect->maxAttempts);
+    reconnectCountdown_->setText(left.count() > 0
+                                     ? tr("Stream lost: reconnecting in %1 s (%2)").arg(left.count()).arg(attempt)
+                                     : tr("Stream lost: reconnecting now (%1)").arg(attempt));
+    retryNowButton_->setEnabled(left.count() > 0);
 }
 
 void MainWindow::showPreview(const QImage& image)

@@ -34,6 +34,8 @@
 namespace hoststudio::ui {
 namespace {
 
+using namespace std::chrono_literals;
+
 const std::vector<std::string> kRelays{"ws://127.0.0.1:7447", "ws://127.0.0.1:7448"};
 
 // A session whose parts are test doubles and whose time is virtual: the test advances it.
@@ -197,6 +199,59 @@ TEST_F(GoLiveWindowTest, OneClickRunsEveryStepAndShowsTheUrls)
     const auto& address = std::get<nostr::NaddrEntity>(*decoded);
     EXPECT_EQ(address.identifier, requests_[0].eventId);
     EXPECT_EQ(address.kind, 30311U);
+
+    // The ingest server is shown and copied; the stream key stays hidden until revealed.
+    EXPECT_EQ(child<QLineEdit>("ingestField")->text(), QString::fromStdString(session_->ingest.endpoint.ingestUrl));
+    QTest::mouseClick(child<QToolButton>("copyIngestButton"), Qt::LeftButton);
+    EXPECT_EQ(QApplication::clipboard()->text(), QString::fromStdString(session_->ingest.endpoint.ingestUrl));
+    auto* key = child<QLineEdit>("streamKeyField");
+    EXPECT_EQ(key->text(), QString::fromStdString(session_->ingest.endpoint.streamKey));
+    EXPECT_EQ(key->echoMode(), QLineEdit::Password);
+    auto* reveal = child<QAbstractButton>("revealStreamKeyButton");
+    ASSERT_TRUE(reveal->isEnabled());
+    QTest::mouseClick(reveal, Qt::LeftButton);
+    EXPECT_EQ(key->echoMode(), QLineEdit::Normal);
+    QTest::mouseClick(reveal, Qt::LeftButton);
+    EXPECT_EQ(key->echoMode(), QLineEdit::Password);
+}
+
+TEST_F(GoLiveWindowTest, TheReconnectCountdownShowsAndRetryNowEndsTheWait)
+{
+    open();
+    typeTitle(QStringLiteral("Flaky link"));
+    clickGoLive();
+    ASSERT_NE(session_, nullptr);
+    auto* countdown = child<QLabel>("reconnectCountdown");
+    auto* retry = child<QPushButton>("retryNowButton");
+    EXPECT_FALSE(countdown->isVisible());
+    EXPECT_FALSE(retry->isVisible());
+
+    session_->media.raise(session::MediaEvent{session::MediaEvent::Kind::outputReconnecting, {}, 2, 25, 30000ms});
+    session_->scheduler.drain();
+    ASSERT_TRUE(countdown->isVisible());
+    ASSERT_TRUE(retry->isVisible());
+    EXPECT_TRUE(countdown->text().contains(QStringLiteral("reconnecting in 30 s (attempt 2 of 25)")) ||
+                countdown->text().contains(QStringLiteral("reconnecting in 29 s (attempt 2 of 25)")))
+        << countdown->text().toStdString();
+    // The countdown runs with the window's once-a-second refresh.
+    EXPECT_TRUE(QTest::qWaitFor(
+        [&] {
+            return countdown->text().contains(QStringLiteral("reconnecting in 29 s")) ||
+                   countdown->text().contains(QStringLiteral("reconnecting in 28 s"));
+        },
+        2500))
+        << countdown->text().toStdString();
+
+    QTest::mouseClick(retry, Qt::LeftButton);
+    EXPECT_EQ(session_->media.retries, 1);
+    EXPECT_TRUE(countdown->text().contains(QStringLiteral("reconnecting now (attempt 2 of 25)")))
+        << countdown->text().toStdString();
+    EXPECT_FALSE(retry->isEnabled()) << "one retry at a time";
+
+    session_->media.raise(session::MediaEvent{session::MediaEvent::Kind::outputReconnected, {}, 0, 0, 0ms});
+    session_->scheduler.drain();
+    EXPECT_FALSE(countdown->isVisible());
+    EXPECT_FALSE(retry->isVisible());
 }
 
 TEST_F(GoLiveWindowTest, TheEventsDetailsGoIntoTheLiveEvent)

@@ -86,6 +86,15 @@ struct PartStatus {
     friend bool operator==(const PartStatus&, const PartStatus&) = default;
 };
 
+// The media waits before its next attempt to reach the ingest again.
+struct MediaReconnect {
+    std::chrono::steady_clock::time_point nextAttemptAt;
+    int attempt = 0;     // the next attempt's number
+    int maxAttempts = 0; // after which the stream is lost
+
+    friend bool operator==(const MediaReconnect&, const MediaReconnect&) = default;
+};
+
 struct SessionSnapshot {
     SessionState state = SessionState::idle;
     GoLiveStep step = GoLiveStep::none;
@@ -103,6 +112,9 @@ struct SessionSnapshot {
     std::optional<std::string> hlsPlaybackUrl;
     std::optional<std::string> playerPageUrl;
     std::optional<std::string> archiveUrl;
+    std::string ingestServer;                // rtmp(s)://host[:port]/app; empty when the media goes over the channel
+    std::string streamKey;                   // secret: for the host to reveal and copy; never logged
+    std::optional<MediaReconnect> reconnect; // set while the media waits to reconnect (the countdown)
     std::string naddr;
     int viewerCount = 0;
     std::vector<std::string> leftovers; // what End could not clean up
@@ -155,6 +167,8 @@ public:
     // Ends what the journal of a crashed session says was started: stops the ingest and the
     // channel's stream, publishes `ended`. The controller must be idle.
     [[nodiscard]] core::Status recover(const JournalRecord& record);
+    // While the media waits to reconnect to the ingest: the next attempt now ("retry now").
+    void retryNow();
     // A new title while live: published at once (within changeRepublishDelay).
     void setTitle(std::string title);
 

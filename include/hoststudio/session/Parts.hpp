@@ -76,6 +76,9 @@ public:
     virtual void stop(DoneCallback done) = 0;
     // Ends a running stop's flush at once (called when End must not wait any longer).
     virtual void abort() = 0;
+    // Ends a wait before the next reconnect attempt now (the host's "retry now"); nothing when
+    // the media is not waiting to reconnect.
+    virtual void retryNow() = 0;
 };
 
 // The seed backend's real-time channel (Socket.IO).

@@ -38,6 +38,7 @@ public:
     void start(const MediaStartRequest& request, DoneCallback done) override;
     void stop(DoneCallback done) override;
     void abort() override;
+    void retryNow() override; // its one network output (the chunk stream's channel reconnects by itself)
 
     // A new container header, then clusters from the next keyframe: after the channel carrying the
     // chunk stream reconnected.

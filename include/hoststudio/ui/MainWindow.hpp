@@ -99,6 +99,7 @@ private:
     void showBadges(const session::SessionSnapshot& snapshot);
     void showHealth();
     void showLiveTime();
+    void showReconnect(); // the countdown to the media's next reconnect attempt, and "Retry now"
     void showPreview(const QImage& image);
 
 protected:
@@ -126,6 +127,8 @@ private:
     QLabel* eventStatus_ = nullptr;
     QLabel* liveTimer_ = nullptr;
     QLabel* viewerCount_ = nullptr;
+    QLabel* reconnectCountdown_ = nullptr;
+    QPushButton* retryNowButton_ = nullptr;
     QPushButton* goLiveButton_ = nullptr;
     QListWidget* stepList_ = nullptr;
     UrlsPanel* urlsPanel_ = nullptr;

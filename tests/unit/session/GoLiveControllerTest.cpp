@@ -129,6 +129,8 @@ TEST_F(GoLiveControllerTest, GoesLiveInTheSeedOrder)
     EXPECT_EQ(snapshot.recording.health, PartHealth::ok);
     EXPECT_EQ(snapshot.nostr.health, PartHealth::ok);
     EXPECT_EQ(snapshot.hlsPlaybackUrl, "http://127.0.0.1:8080/hls/stream.m3u8");
+    EXPECT_EQ(snapshot.ingestServer, "rtmp://127.0.0.1:1935/live");
+    EXPECT_EQ(snapshot.streamKey, "stream-key-secret");
     EXPECT_EQ(snapshot.naddr.rfind("naddr1", 0), 0U);
 
     const auto record = journalRecord();
@@ -380,10 +382,41 @@ TEST_F(GoLiveControllerTest, MediaReconnectsAreShownWithTheirSchedule)
     scheduler.drain();
     EXPECT_EQ(controller->snapshot().media.detail, "reconnecting in 4 s (attempt 2 of 25)");
     EXPECT_TRUE(controller->snapshot().degraded);
+    ASSERT_TRUE(controller->snapshot().reconnect);
+    EXPECT_EQ(controller->snapshot().reconnect->attempt, 2);
+    EXPECT_EQ(controller->snapshot().reconnect->maxAttempts, 25);
+    const auto left = controller->snapshot().reconnect->nextAttemptAt - std::chrono::steady_clock::now();
+    EXPECT_GT(left, 3s);
+    EXPECT_LE(left, 4s);
     media.raise(MediaEvent{MediaEvent::Kind::outputReconnected, {}, 0, 0, 0ms});
     scheduler.drain();
     EXPECT_EQ(controller->snapshot().media.health, PartHealth::ok);
     EXPECT_FALSE(controller->snapshot().degraded);
+    EXPECT_FALSE(controller->snapshot().reconnect);
+}
+
+TEST_F(GoLiveControllerTest, RetryNowEndsTheMediasWaitOnlyWhileItWaits)
+{
+    make();
+    goLive();
+    controller->retryNow();
+    EXPECT_EQ(media.retries, 0) << "nothing waits to reconnect";
+    media.raise(MediaEvent{MediaEvent::Kind::outputReconnecting, {}, 3, 25, 20000ms});
+    scheduler.drain();
+    controller->retryNow();
+    EXPECT_EQ(media.retries, 1);
+    ASSERT_TRUE(controller->snapshot().reconnect);
+    EXPECT_LE(controller->snapshot().reconnect->nextAttemptAt, std::chrono::steady_clock::now());
+    EXPECT_EQ(controller->snapshot().media.detail, "reconnecting now (attempt 3 of 25, asked by the host)");
+    // The attempt failed: the next wait is announced, and ending clears it.
+    media.raise(MediaEvent{MediaEvent::Kind::outputReconnecting, {}, 4, 25, 20000ms});
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().reconnect->attempt, 4);
+    controller->end();
+    scheduler.drain();
+    EXPECT_FALSE(controller->snapshot().reconnect);
+    controller->retryNow();
+    EXPECT_EQ(media.retries, 1) << "nothing to retry once ended";
 }
 
 TEST_F(GoLiveControllerTest, EndRunsTheEndSequenceAndRemovesTheJournal)

@@ -162,6 +162,7 @@ struct FakeMedia final : MediaPart {
     std::vector<DoneCallback> held;
     std::vector<MediaStartRequest> starts;
     int aborts = 0;
+    int retries = 0;
 
     void setListener(EventCallback onEvent) override { listener = std::move(onEvent); }
     void start(const MediaStartRequest& request, DoneCallback done) override
@@ -189,6 +190,11 @@ struct FakeMedia final : MediaPart {
     {
         log.push_back("media.abort");
         ++aborts;
+    }
+    void retryNow() override
+    {
+        log.push_back("media.retryNow");
+        ++retries;
     }
     void raise(MediaEvent event) const { listener(event); }
 };
