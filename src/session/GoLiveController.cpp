@@ -464,12 +464,16 @@ void GoLiveController::stepStartMedia()
                                                "then go live again"});
                     return;
                 }
-                failGoLive(core::Error{
-                    SessionErrc::mediaFailed,
-                    (mediaOverChannel() ? "the media could not start over the real-time channel: "
-                                        : "the media could not reach the ingest at " + endpoint_->ingestUrl + ": ") +
-                        started.error().describe() +
-                        ": check the ingest address and that the server runs, then go live again"});
+                if (mediaOverChannel()) {
+                    failGoLive(core::Error{SessionErrc::mediaFailed,
+                                           "the media could not start over the real-time channel: " + why.describe() +
+                                               ": check that the backend runs, then go live again"});
+                    return;
+                }
+                failGoLive(core::Error{SessionErrc::ingestUnreachable,
+                                       "the media could not reach the ingest at " + endpoint_->ingestUrl + ": " +
+                                           why.describe() +
+                                           ": check the ingest address and that the server runs, then go live again"});
                 return;
             }
             snapshot_.media = {PartHealth::ok, "streaming"};

@@ -17,6 +17,7 @@ const char* describeSessionError(SessionErrc value) noexcept
     case SessionErrc::journalCorrupt: return "session journal is corrupt";
     case SessionErrc::journalUnwritable: return "session journal cannot be written";
     case SessionErrc::invalidRequest: return "cannot go live with this request";
+    case SessionErrc::ingestUnreachable: return "the media could not reach the ingest";
     }
     return nullptr;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/ui/SessionNotices.hpp"
 
+#include "hoststudio/session/SessionError.hpp"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -19,24 +21,34 @@ QString fromStd(const std::string& text)
     return QString::fromStdString(text);
 }
 
+// The seed's "failed to start the stream": the ingest refused, or the media could not reach it.
+Notice failedToStart(const session::SessionSnapshot& after, const QString& why, const std::string& provider)
+{
+    return {NoticeLevel::error, tr("Failed to start the stream: %1").arg(why),
+            (after.provider.empty() ? provider : after.provider) == "cloudinary"
+                ? tr("Check the Cloudinary credentials in Settings (cloud name, API key, API secret); check the "
+                     "account's limits and billing in the Cloudinary console; run `hoststudio doctor` to test "
+                     "them.")
+                : tr("Check that the ingest server in Settings is right and running (run `hoststudio doctor`), "
+                     "then go live again.")};
+}
+
 Notice goLiveFailed(const session::SessionSnapshot& after, session::GoLiveStep step, const std::string& provider)
 {
     const QString why = fromStd(after.error.describe());
     switch (step) {
-    case session::GoLiveStep::prepareIngest:
-        return {NoticeLevel::error, tr("Failed to start the stream: %1").arg(why),
-                (after.provider.empty() ? provider : after.provider) == "cloudinary"
-                    ? tr("Check the Cloudinary credentials in Settings (cloud name, API key, API secret); check the "
-                         "account's limits and billing in the Cloudinary console; run `hoststudio doctor` to test "
-                         "them.")
-                    : tr("Check that the ingest server in Settings is right and running (run `hoststudio doctor`), "
-                         "then go live again.")};
+    case session::GoLiveStep::prepareIngest: return failedToStart(after, why, provider);
     case session::GoLiveStep::connectChannel:
     case session::GoLiveStep::announceStream:
         return {NoticeLevel::error, tr("Real-time connection failed: %1").arg(why),
                 tr("Verify that the backend's real-time server is running (Settings → Real-time channel URL), "
                    "check the network and firewall, and review the backend's WebSocket configuration.")};
     case session::GoLiveStep::startMedia:
+        // The encoder started but found no ingest (refused, or no answer in time): not the devices.
+        if (after.error == session::SessionErrc::ingestUnreachable ||
+            after.error == session::SessionErrc::stepTimedOut) {
+            return failedToStart(after, why, provider);
+        }
         return {NoticeLevel::error, tr("The media stream is not working: %1").arg(why),
                 tr("Check the camera and microphone permissions and the devices chosen in Sources; `hoststudio "
                    "devices` lists what the studio can use.")};

@@ -2,6 +2,7 @@
 // The window driving a Go Live controller over test parts (on virtual time): the button, the step
 // list, the badges, the URLs, End with and without confirmation, and failures shown with their reason.
 #include "../unit/session/SessionTestParts.hpp"
+#include "ToastText.hpp"
 
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
@@ -112,16 +113,7 @@ protected:
     }
     QPushButton* button() { return child<QPushButton>("goLiveButton"); }
     // The text of one label ("toastTitle", "toastAdvice") of the newest toast; empty without a toast.
-    QString lastToast(const char* label)
-    {
-        const QList<QWidget*> shown = child<ToastArea>("toastArea")->toasts();
-        if (shown.isEmpty()) {
-            ADD_FAILURE() << "no toast is shown";
-            return {};
-        }
-        auto* text = shown.back()->findChild<QLabel*>(QLatin1String(label));
-        return text != nullptr ? text->text() : QString();
-    }
+    QString lastToast(const char* label) { return newestToastText(*window_, label); }
     QString step(int index) { return child<QListWidget>("goLiveSteps")->item(index)->text(); }
     QString stepState(int index)
     {

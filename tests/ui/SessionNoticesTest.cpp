@@ -2,6 +2,7 @@
 // The notices a session change raises: the seed's three troubleshooting cases on a failed Go Live,
 // degradation, relay refusals (once each), reconnects, the recording saved, leftovers after End.
 #include "hoststudio/ui/SessionNotices.hpp"
+#include "hoststudio/session/SessionError.hpp"
 #include "hoststudio/ui/ToastArea.hpp"
 
 #include <QLabel>
@@ -63,6 +64,22 @@ TEST(SessionNotices, ChannelAndMediaFailuresAreTheSeedsOtherTwoCases)
     ASSERT_EQ(media.size(), 1U);
     EXPECT_TRUE(media[0].title.startsWith(QStringLiteral("The media stream is not working")));
     EXPECT_TRUE(media[0].advice.contains(QStringLiteral("permissions")));
+}
+
+TEST(SessionNotices, AMediaStartThatCannotReachTheIngestIsTheFailedToStartCase)
+{
+    SessionSnapshot going;
+    going.state = SessionState::goingLive;
+    for (const auto code : {session::SessionErrc::ingestUnreachable, session::SessionErrc::stepTimedOut}) {
+        SessionSnapshot after = failed("", GoLiveStep::startMedia, "custom");
+        after.error = core::Error{code, "the media could not reach the ingest at rtmp://127.0.0.1:1/live"};
+        const auto notices = noticesFor(going, after);
+        ASSERT_EQ(notices.size(), 1U);
+        EXPECT_TRUE(notices[0].title.startsWith(QStringLiteral("Failed to start the stream")))
+            << notices[0].title.toStdString();
+        EXPECT_TRUE(notices[0].advice.contains(QStringLiteral("ingest server"))) << notices[0].advice.toStdString();
+        EXPECT_FALSE(notices[0].advice.contains(QStringLiteral("camera")));
+    }
 }
 
 TEST(SessionNotices, DegradationAndReconnectsAreToldOnceAtTheChange)

@@ -20,6 +20,7 @@ enum class SessionErrc {
     journalCorrupt,
     journalUnwritable,
     invalidRequest,
+    ingestUnreachable, // the media could not reach the ingest server
 };
 
 [[nodiscard]] const std::error_category& sessionCategory() noexcept;

@@ -5,7 +5,10 @@
 // arrives and plays from the shown HLS URL (ffprobe), the URL copied to the clipboard reads back
 // the same, the relay holds the live event (nostr-tools); a viewer's NIP-53 chat message shows in
 // the dock and the host's reply from it is a verified 1311 on the relay; End, confirmed, turns the
-// event `ended`. Runs under the X server of DISPLAY (Xvfb in scripts/dev test).
+// event `ended`. And Go Live against an ingest nobody listens on: the step that failed, the reason
+// and what to check, nothing left on the relay. Runs under the X server of DISPLAY (Xvfb in
+// scripts/dev test).
+#include "../../ui/ToastText.hpp"
 #include "hoststudio/app/WindowSession.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/nostr/Keys.hpp"
@@ -16,6 +19,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,6 +40,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <optional>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace hoststudio {
 namespace {
@@ -45,17 +55,33 @@ QString environment(const char* name)
     return QString::fromLocal8Bit(qgetenv(name));
 }
 
-// node query-activity.mjs RELAY AUTHOR D → the newest 30311 and whether nostr-tools verifies it.
-QJsonObject queryActivity(const QString& relay, const QString& author, const QString& identifier)
+// node query-activity.mjs RELAY AUTHOR D → the newest 30311 and whether nostr-tools verifies it;
+// nullopt when the relay answered that it has none.
+std::optional<QJsonObject> findActivity(const QString& relay, const QString& author, const QString& identifier)
 {
     QProcess node;
     node.start(QStringLiteral(HOSTSTUDIO_NODE_EXECUTABLE),
                {QStringLiteral(HOSTSTUDIO_QUERY_ACTIVITY_SCRIPT), relay, author, identifier});
-    if (!node.waitForFinished(20000) || node.exitCode() != 0) {
-        ADD_FAILURE() << "query-activity failed: " << node.readAllStandardError().toStdString();
-        return {};
+    const bool finished = node.waitForFinished(20000);
+    const QString errors = QString::fromUtf8(node.readAllStandardError());
+    if (finished && node.exitCode() == 1 && errors.contains(QStringLiteral("has no such activity"))) {
+        return std::nullopt;
+    }
+    if (!finished || node.exitCode() != 0) {
+        ADD_FAILURE() << "query-activity failed: " << errors.toStdString();
+        return QJsonObject{};
     }
     return QJsonDocument::fromJson(node.readAllStandardOutput()).object();
+}
+
+QJsonObject queryActivity(const QString& relay, const QString& author, const QString& identifier)
+{
+    auto found = findActivity(relay, author, identifier);
+    if (!found) {
+        ADD_FAILURE() << "the relay has no activity " << identifier.toStdString();
+        return {};
+    }
+    return *found;
 }
 
 // node chathub-viewer.mjs ARGS…: exit status 0 when the viewer did what it was asked.
@@ -70,6 +96,26 @@ bool viewer(const QStringList& arguments, QString* output = nullptr)
         *output = text;
     }
     return finished && node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0;
+}
+
+// A loopback port nobody listens on: one the system hands out, released again (0 on failure).
+quint16 closedPort()
+{
+    const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (probe < 0) {
+        return 0;
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    quint16 port = 0;
+    if (::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+        ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+        port = ntohs(address.sin_port);
+    }
+    ::close(probe);
+    return port;
 }
 
 QString tagValue(const QJsonObject& event, const QString& name)
@@ -260,6 +306,59 @@ TEST_F(StudioWindowIntegrationTest, GoLiveFromTheWindowStreamsAnnouncesAndEnds)
     ASSERT_TRUE(QTest::qWaitFor([&] { return picker->count() > 0; }, 15000))
         << child<QLabel>("eventStatus")->text().toStdString();
     EXPECT_EQ(picker->itemText(0), QStringLiteral("Window town hall (ended)"));
+}
+
+TEST_F(StudioWindowIntegrationTest, AnUnreachableIngestFailsItsStepAndSaysWhatToCheck)
+{
+    // An RTMP server address nobody listens on (a free port, taken and released).
+    const quint16 closed = closedPort();
+    ASSERT_NE(closed, 0);
+    const QString ingest = QStringLiteral("rtmp://127.0.0.1:%1/live").arg(closed);
+    ASSERT_TRUE(settings_->set(core::setting::ingestRtmpUrl, ingest).ok());
+    ASSERT_TRUE(
+        settings_->set(core::setting::ingestHlsBaseUrl, QStringLiteral("http://127.0.0.1:%1/hls").arg(closed)).ok());
+    ASSERT_TRUE(settings_->sync().ok());
+
+    QTest::keyClicks(child<QLineEdit>("eventTitleInput"), QStringLiteral("Nobody listens"));
+    auto* mainSource = child<QComboBox>("screenPicker");
+    mainSource->setCurrentIndex(mainSource->findData(QStringLiteral("testpattern")));
+    auto* button = child<QPushButton>("goLiveButton");
+    QElapsedTimer took;
+    took.start();
+    QTest::mouseClick(button, Qt::LeftButton);
+    auto* steps = child<QListWidget>("goLiveSteps");
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return steps->item(3)->data(Qt::UserRole).toString() == QStringLiteral("failed"); }, 40000))
+        << steps->item(3)->text().toStdString() << " / " << window_->statusBar()->currentMessage().toStdString();
+    EXPECT_LT(took.elapsed(), 25000) << "a refused connection is not waited out";
+
+    // The step list: the ingest was prepared and announced, the media step failed with the reason.
+    for (int index = 0; index < 3; ++index) {
+        EXPECT_EQ(steps->item(index)->data(Qt::UserRole).toString(), QStringLiteral("done"))
+            << steps->item(index)->text().toStdString();
+    }
+    const QString failedStep = steps->item(3)->text();
+    EXPECT_TRUE(failedStep.startsWith(QStringLiteral("✗"))) << failedStep.toStdString();
+    EXPECT_TRUE(failedStep.contains(QStringLiteral("127.0.0.1:%1").arg(closed))) << failedStep.toStdString();
+    EXPECT_TRUE(failedStep.contains(QStringLiteral("check the ingest address"))) << failedStep.toStdString();
+    for (int index = 4; index < steps->count(); ++index) {
+        EXPECT_EQ(steps->item(index)->data(Qt::UserRole).toString(), QStringLiteral("waiting"));
+    }
+
+    // The toast: the seed's "failed to start the stream", pointing at the ingest server, not the devices.
+    const QString title = ui::newestToastText(*window_, "toastTitle");
+    const QString advice = ui::newestToastText(*window_, "toastAdvice");
+    EXPECT_TRUE(title.startsWith(QStringLiteral("Failed to start the stream"))) << title.toStdString();
+    EXPECT_TRUE(advice.contains(QStringLiteral("ingest server"))) << advice.toStdString();
+    EXPECT_FALSE(advice.contains(QStringLiteral("camera"))) << advice.toStdString();
+    EXPECT_EQ(child<ui::StatusBadge>("ingestBadge")->state(), ui::BadgeState::idle) << "the ingest was undone";
+
+    // Ready to try again; nothing announced on the relay.
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return button->text() == QStringLiteral("Go Live") && button->isEnabled(); }, 5000));
+    EXPECT_TRUE(child<QLineEdit>("eventTitleInput")->isEnabled());
+    const auto announced = findActivity(relay_, hostHex_, QString::fromStdString(window_->eventId()));
+    EXPECT_FALSE(announced.has_value()) << "a live event was left on the relay";
 }
 
 } // namespace

@@ -219,7 +219,7 @@ TEST_F(GoLiveControllerTest, MediaThatFailsUndoesIngestAndChannelAndPublishesNot
     goLive();
     const SessionSnapshot& snapshot = controller->snapshot();
     EXPECT_EQ(snapshot.state, SessionState::failed);
-    EXPECT_EQ(snapshot.error, SessionErrc::mediaFailed);
+    EXPECT_EQ(snapshot.error, SessionErrc::ingestUnreachable);
     EXPECT_NE(snapshot.error.detail().find("the media could not reach the ingest at rtmp://127.0.0.1:1935/live: "),
               std::string::npos)
         << snapshot.error.detail();
@@ -244,6 +244,7 @@ TEST_F(GoLiveControllerTest, AMissingDeviceIsNotBlamedOnTheIngest)
     EXPECT_NE(snapshot.error.detail().find("check the sources and devices"), std::string::npos)
         << snapshot.error.detail();
     EXPECT_EQ(snapshot.error.detail().find("could not reach the ingest"), std::string::npos) << snapshot.error.detail();
+    EXPECT_EQ(snapshot.error, SessionErrc::mediaFailed);
     EXPECT_TRUE(logged("ingest.stop 0123456789abcdef0123456789abcdef")) << "what was started is undone";
 }
 
