@@ -85,6 +85,7 @@ int runWindow(int argc, char** argv, const Invocation& invocation)
     qCInfo(lcCore).noquote() << "HostStudio" << core::kVersion << "starting with settings" << settings->filePath();
 
     ui::applyTheme(application, ui::resolveTheme(settings->text(core::setting::uiTheme)));
+    const std::jthread tlsPreload = preloadTlsContext(*settings);
     ui::MainWindow window(*settings, makeWindowSessionFactory(*settings));
     window.setHostEventsLister(makeHostEventsLister(*settings));
     window.show();

@@ -6,6 +6,7 @@
 #include "hoststudio/app/NostrKeySource.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/net/NetworkThread.hpp"
+#include "hoststudio/net/TlsSettings.hpp"
 #include "hoststudio/nostr/RelayPool.hpp"
 
 #include <QCoreApplication>
@@ -62,6 +63,14 @@ ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings
         }
         return std::unique_ptr<ui::StudioSession>(std::make_unique<AssembledSession>(std::move(*assembly)));
     };
+}
+
+std::jthread preloadTlsContext(const core::Settings& settings)
+{
+    net::TlsSettings tls;
+    tls.extraCaFile = settings.text(core::setting::tlsExtraCaFile).toStdString();
+    // A bad CA file is reported by Go Live, which makes the context again.
+    return std::jthread([tls = std::move(tls)] { (void)net::TlsContextFactory::create(tls); });
 }
 
 ui::HostEventsLister makeHostEventsLister(const core::Settings& settings)

@@ -71,8 +71,9 @@ core::Status addCaFile(SSL_CTX* context, const std::string& path)
 namespace {
 
 // Loading the system CA store costs tens of milliseconds: contexts of the same settings are shared
-// while one is alive (a context is immutable once made). The extra CA file's size and time are part
-// of the key, so an edited file makes a new context.
+// (a context is immutable once made) and kept for the process's life, so that the next session
+// does not load it again; at most kKeptContexts that no client uses any more are kept. The extra
+// CA file's size and time are part of the key, so an edited file makes a new context.
 std::string contextKey(const TlsSettings& settings)
 {
     std::string key = settings.extraCaFile;
@@ -84,8 +85,9 @@ std::string contextKey(const TlsSettings& settings)
     return key;
 }
 
+constexpr std::size_t kKeptContexts = 4;
 std::mutex gContextsMutex; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
-std::map<std::string, std::weak_ptr<TlsContext>>
+std::map<std::string, std::shared_ptr<TlsContext>>
     gContexts; // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 core::Result<std::shared_ptr<TlsContext>> makeContext(const TlsSettings& settings);
@@ -97,13 +99,13 @@ core::Result<std::shared_ptr<TlsContext>> TlsContextFactory::create(const TlsSet
     const std::string key = contextKey(settings);
     const std::lock_guard lock(gContextsMutex);
     if (auto found = gContexts.find(key); found != gContexts.end()) {
-        if (std::shared_ptr<TlsContext> shared = found->second.lock()) {
-            return shared;
-        }
+        return found->second;
     }
     auto made = makeContext(settings);
     if (made) {
-        std::erase_if(gContexts, [](const auto& entry) { return entry.second.expired(); });
+        if (gContexts.size() >= kKeptContexts) {
+            std::erase_if(gContexts, [](const auto& entry) { return entry.second.use_count() == 1; });
+        }
         gContexts[key] = *made;
     }
     return made;

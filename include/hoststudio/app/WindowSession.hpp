@@ -8,6 +8,8 @@
 
 #include "hoststudio/ui/StudioSession.hpp"
 
+#include <thread>
+
 namespace hoststudio::core {
 class Settings;
 }
@@ -19,5 +21,10 @@ namespace hoststudio::app {
 // The host's own live events from the relays of the settings (the key read where `hoststudio live`
 // reads it), queried off the main thread.
 [[nodiscard]] ui::HostEventsLister makeHostEventsLister(const core::Settings& settings);
+
+// Makes the TLS context of the settings (the system CA store, tens of milliseconds to load, and the
+// extra CA) on a thread of its own, so that Go Live finds it made instead of loading it on the UI
+// thread. Keep the returned thread until the window closes (it joins on destruction).
+[[nodiscard]] std::jthread preloadTlsContext(const core::Settings& settings);
 
 } // namespace hoststudio::app

@@ -83,6 +83,32 @@ TEST_F(TlsSettingsTest, ExtraCaFileIsCheckedWhenTheContextIsMade)
     }
 }
 
+TEST_F(TlsSettingsTest, AContextIsMadeOnceAndKeptAcrossSessions)
+{
+    const TlsSettings system;
+    std::weak_ptr<TlsContext> first;
+    {
+        const auto made = TlsContextFactory::create(system);
+        ASSERT_TRUE(made.ok());
+        first = *made;
+    }
+    EXPECT_FALSE(first.expired()) << "no client holds it any more, yet it is kept for the next session";
+    const auto again = TlsContextFactory::create(system);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again, first.lock()) << "the CA store is not loaded again";
+
+    // An edited extra CA file is another context.
+    const std::string path = write("kept.pem", kCaCertificatePem);
+    const auto withCa = TlsContextFactory::create(TlsSettings{path});
+    ASSERT_TRUE(withCa.ok());
+    EXPECT_NE(*withCa, first.lock());
+    EXPECT_EQ(TlsContextFactory::create(TlsSettings{path})->get(), withCa->get());
+    write("kept.pem", std::string(kCaCertificatePem) + kCaCertificatePem);
+    const auto edited = TlsContextFactory::create(TlsSettings{path});
+    ASSERT_TRUE(edited.ok());
+    EXPECT_NE(edited->get(), withCa->get());
+}
+
 TEST_F(TlsSettingsTest, UnreadableCaFileSaysSo)
 {
     if (::geteuid() == 0) {
