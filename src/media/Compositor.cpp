@@ -199,6 +199,8 @@ struct Compositor::Scaler {
     std::optional<PackedFormat> packed; // the packed-RGB path (libyuv scaling, own conversion)
     std::vector<std::uint8_t> expanded; // packed path: a 3-byte picture as 4-byte pixels
     std::vector<std::uint8_t> scaled;   // packed path: the picture at the rectangle's size
+    std::vector<std::uint8_t> rows;     // packed path at two thirds: the scaled rows of one row pair
+    bool twoThirds = false;             // packed path: scaled and converted in one pass
     bool ready = false;                 // false: no way to draw this picture (the slate)
     int sourceWidth = 0;
     int sourceHeight = 0;
@@ -269,7 +271,8 @@ void Compositor::draw(AVFrame* output, const AVFrame* picture, Rect rect, int sc
         sws_scale(scaler->context, picture->data, picture->linesize, 0, picture->height, destination, strides);
         return;
     }
-    // Packed RGB: as 4-byte pixels, scaled to the rectangle (libyuv, SIMD), converted into place.
+    // Packed RGB: as 4-byte pixels, scaled to the rectangle (libyuv, SIMD; our own at two thirds),
+    // converted into place.
     const std::uint8_t* pixels = picture->data[0];
     int stride = picture->linesize[0];
     PackedOrder order = scaler->packed->order;
@@ -284,6 +287,11 @@ void Compositor::draw(AVFrame* output, const AVFrame* picture, Rect rect, int sc
         pixels = scaler->expanded.data();
         stride = expandedStride;
         order = PackedOrder::bgrx;
+    }
+    if (scaler->twoThirds) {
+        // The common 1080p screen in a 720p stream: the source read once, the scaled rows in the cache.
+        scaleTwoThirdsToI420(pixels, stride, order, rect.width, rect.height, destination, strides, scaler->rows);
+        return;
     }
     if (picture->width != rect.width || picture->height != rect.height) {
         const int scaledStride = rect.width * 4;
@@ -319,14 +327,16 @@ void Compositor::prepare(Scaler& scaler, const AVFrame* picture, Rect rect, int 
             return static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4;
         };
         scaler.expanded.assign(scaler.packed->bytesPerPixel == 3 ? pixelBytes(picture->width, picture->height) : 0, 0);
+        scaler.twoThirds = scalesTwoThirds(picture->width, picture->height, rect.width, rect.height);
         const bool scales = picture->width != rect.width || picture->height != rect.height;
-        scaler.scaled.assign(scales ? pixelBytes(rect.width, rect.height) : 0, 0);
+        scaler.scaled.assign(scales && !scaler.twoThirds ? pixelBytes(rect.width, rect.height) : 0, 0);
         scaler.ready = true;
         ++scalersCreated_;
         return;
     }
     scaler.expanded = {};
     scaler.scaled = {};
+    scaler.twoThirds = false;
     scaler.context =
         sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), rect.width,
                        rect.height, AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR, nullptr, nullptr, nullptr);

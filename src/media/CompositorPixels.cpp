@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Packed RGB to YUV 4:2:0 (BT.709, limited range) for the compositor: the X11 screen (B,G,R,x)
-// and camera pictures (R,G,B,x) straight into the output frame's planes.
+// and camera pictures (R,G,B,x) straight into the output frame's planes; and the two-thirds
+// downscale (a 1920x1080 screen in a 1280x720 stream) fused with that conversion.
 //
 // Fixed point with 8 fractional bits, every step of it in unsigned 16-bit arithmetic so that eight
 // pixels go through one SSE2 register (x86-64 always has SSE2), sixteen through an AVX2 one where
@@ -295,6 +296,99 @@ bool hasAvx2() noexcept
 
 #endif
 
+// Output rows `row` and `row + 1` (`bottom` null: an odd last row) of `width` pixels.
+void convertRowPair(const std::uint8_t* top, const std::uint8_t* bottom, PackedOrder order, int width, int row,
+                    std::uint8_t* const planes[3], const int strides[3])
+{
+    const bool pair = bottom != nullptr;
+    std::uint8_t* lumaTop = planes[0] + static_cast<std::ptrdiff_t>(row) * strides[0];
+    std::uint8_t* lumaBottom = pair ? lumaTop + strides[0] : nullptr;
+    std::uint8_t* blueDifference = planes[1] + static_cast<std::ptrdiff_t>(row / 2) * strides[1];
+    std::uint8_t* redDifference = planes[2] + static_cast<std::ptrdiff_t>(row / 2) * strides[2];
+    int done = 0;
+#if defined(HOSTSTUDIO_PIXELS_AVX2)
+    if (pair && hasAvx2()) {
+        done = convertRowsAvx2(top, bottom, order, width, lumaTop, lumaBottom, blueDifference, redDifference);
+    }
+#endif
+#if defined(__SSE2__)
+    if (pair) {
+        done = convertRowsSse2(top, bottom, order, done, width, lumaTop, lumaBottom, blueDifference, redDifference);
+    }
+#endif
+    convertRowsScalar(top, bottom, order, done, width, lumaTop, lumaBottom, blueDifference, redDifference);
+}
+
+// The two-thirds scale: of three neighbours a, b, c (pixels or rows) the two outputs are 3/4 a + 1/4 b
+// and 1/4 b + 3/4 c (bilinear at the output pixels' centres, 0.75 and 2.25 source pixels in), each
+// as the rounded mean of the near one and the rounded mean of the pair — what _mm_avg_epu8 does.
+std::uint8_t mean(std::uint8_t a, std::uint8_t b)
+{
+    return static_cast<std::uint8_t>((a + b + 1) >> 1);
+}
+std::uint8_t nearThreeQuarters(std::uint8_t near, std::uint8_t middle)
+{
+    return mean(near, mean(near, middle));
+}
+
+// Three source rows into two, `bytes` wide.
+void scaleRowsTwoThirds(const std::uint8_t* first, const std::uint8_t* second, const std::uint8_t* third,
+                        std::size_t bytes, std::uint8_t* upper, std::uint8_t* lower)
+{
+    std::size_t index = 0;
+#if defined(__SSE2__)
+    for (; index + 16 <= bytes; index += 16) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(first + index));               // NOLINT
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(second + index));              // NOLINT
+        const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(third + index));               // NOLINT
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(upper + index), _mm_avg_epu8(a, _mm_avg_epu8(a, b))); // NOLINT
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(lower + index), _mm_avg_epu8(c, _mm_avg_epu8(b, c))); // NOLINT
+    }
+#endif
+    for (; index < bytes; ++index) {
+        upper[index] = nearThreeQuarters(first[index], second[index]);
+        lower[index] = nearThreeQuarters(third[index], second[index]);
+    }
+}
+
+// A row of 3·n 4-byte pixels into 2·n.
+void scaleColumnsTwoThirds(const std::uint8_t* source, int outputWidth, std::uint8_t* output)
+{
+    int x = 0;
+#if defined(__SSE2__)
+    // Twelve source pixels p0..p11 (three registers of four) into eight: the near pixels
+    // p0 p2 p3 p5 p6 p8 p9 p11 with the middle ones p1 p1 p4 p4 p7 p7 p10 p10.
+    for (; x + 8 <= outputWidth; x += 8) {
+        const std::uint8_t* group = source + static_cast<std::ptrdiff_t>(x / 2) * 3 * 4;
+        const __m128 first = _mm_castsi128_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group)));       // NOLINT
+        const __m128 second = _mm_castsi128_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group + 16))); // NOLINT
+        const __m128 third = _mm_castsi128_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(group + 32)));  // NOLINT
+        const __m128 threeFive = _mm_shuffle_ps(first, second, _MM_SHUFFLE(1, 1, 3, 3)); // p3 p3 p5 p5
+        const __m128 sixEight = _mm_shuffle_ps(second, third, _MM_SHUFFLE(0, 0, 2, 2));  // p6 p6 p8 p8
+        const __m128 nineEleven = _mm_shuffle_ps(third, third, _MM_SHUFFLE(3, 3, 1, 1)); // p9 p9 p11 p11
+        const __m128i nearLow = _mm_castps_si128(_mm_shuffle_ps(first, threeFive, _MM_SHUFFLE(2, 0, 2, 0)));
+        const __m128i nearHigh = _mm_castps_si128(_mm_shuffle_ps(sixEight, nineEleven, _MM_SHUFFLE(2, 0, 2, 0)));
+        const __m128i middleLow = _mm_castps_si128(_mm_shuffle_ps(first, second, _MM_SHUFFLE(0, 0, 1, 1)));
+        const __m128i middleHigh = _mm_castps_si128(_mm_shuffle_ps(second, third, _MM_SHUFFLE(2, 2, 3, 3)));
+        std::uint8_t* out = output + static_cast<std::ptrdiff_t>(x) * 4;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), // NOLINT
+                         _mm_avg_epu8(nearLow, _mm_avg_epu8(nearLow, middleLow)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), // NOLINT
+                         _mm_avg_epu8(nearHigh, _mm_avg_epu8(nearHigh, middleHigh)));
+    }
+#endif
+    for (; x + 2 <= outputWidth; x += 2) {
+        const std::uint8_t* a = source + static_cast<std::ptrdiff_t>(x / 2) * 3 * 4;
+        const std::uint8_t* b = a + 4;
+        const std::uint8_t* c = a + 8;
+        std::uint8_t* out = output + static_cast<std::ptrdiff_t>(x) * 4;
+        for (int channel = 0; channel < 4; ++channel) {
+            out[channel] = nearThreeQuarters(a[channel], b[channel]);
+            out[4 + channel] = nearThreeQuarters(c[channel], b[channel]);
+        }
+    }
+}
+
 } // namespace
 
 void convertPackedRgbToI420(const std::uint8_t* source, int sourceStride, PackedOrder order, int width, int height,
@@ -304,25 +398,39 @@ void convertPackedRgbToI420(const std::uint8_t* source, int sourceStride, Packed
         return;
     }
     for (int row = 0; row < height; row += 2) {
-        const bool pair = row + 1 < height;
         const std::uint8_t* top = source + static_cast<std::ptrdiff_t>(row) * sourceStride;
-        const std::uint8_t* bottom = pair ? top + sourceStride : nullptr;
-        std::uint8_t* lumaTop = planes[0] + static_cast<std::ptrdiff_t>(row) * strides[0];
-        std::uint8_t* lumaBottom = pair ? lumaTop + strides[0] : nullptr;
-        std::uint8_t* blueDifference = planes[1] + static_cast<std::ptrdiff_t>(row / 2) * strides[1];
-        std::uint8_t* redDifference = planes[2] + static_cast<std::ptrdiff_t>(row / 2) * strides[2];
-        int done = 0;
-#if defined(HOSTSTUDIO_PIXELS_AVX2)
-        if (pair && hasAvx2()) {
-            done = convertRowsAvx2(top, bottom, order, width, lumaTop, lumaBottom, blueDifference, redDifference);
-        }
-#endif
-#if defined(__SSE2__)
-        if (pair) {
-            done = convertRowsSse2(top, bottom, order, done, width, lumaTop, lumaBottom, blueDifference, redDifference);
-        }
-#endif
-        convertRowsScalar(top, bottom, order, done, width, lumaTop, lumaBottom, blueDifference, redDifference);
+        convertRowPair(top, row + 1 < height ? top + sourceStride : nullptr, order, width, row, planes, strides);
+    }
+}
+
+bool scalesTwoThirds(int sourceWidth, int sourceHeight, int width, int height) noexcept
+{
+    return width > 0 && height > 0 && width % 2 == 0 && height % 2 == 0 && sourceWidth * 2 == width * 3 &&
+           sourceHeight * 2 == height * 3;
+}
+
+void scaleTwoThirdsToI420(const std::uint8_t* source, int sourceStride, PackedOrder order, int width, int height,
+                          std::uint8_t* const planes[3], const int strides[3], std::vector<std::uint8_t>& scratch)
+{
+    if (source == nullptr || width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
+        return;
+    }
+    // Two rows at the source's width (the vertical pass), two at the output's (the horizontal one):
+    // a few tens of kilobytes that stay in the cache while each row pair is converted.
+    const auto sourceBytes = static_cast<std::size_t>(width / 2) * 3 * 4;
+    const auto outputBytes = static_cast<std::size_t>(width) * 4;
+    scratch.resize(2 * sourceBytes + 2 * outputBytes);
+    std::uint8_t* upper = scratch.data();
+    std::uint8_t* lower = upper + sourceBytes;
+    std::uint8_t* top = lower + sourceBytes;
+    std::uint8_t* bottom = top + outputBytes;
+    for (int row = 0; row < height; row += 2) {
+        const std::uint8_t* first = source + static_cast<std::ptrdiff_t>(row / 2) * 3 * sourceStride;
+        scaleRowsTwoThirds(first, first + sourceStride, first + 2 * static_cast<std::ptrdiff_t>(sourceStride),
+                           sourceBytes, upper, lower);
+        scaleColumnsTwoThirds(upper, width, top);
+        scaleColumnsTwoThirds(lower, width, bottom);
+        convertRowPair(top, bottom, order, width, row, planes, strides);
     }
 }
 

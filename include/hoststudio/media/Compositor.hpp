@@ -5,7 +5,8 @@
 // sources, by layout. Each source is scaled and converted once per frame straight into its place;
 // a source without a picture shows the slate. Packed RGB pictures (the screen, cameras, the
 // synthetic camera) are scaled with libyuv (bilinear, SIMD) and converted by
-// convertPackedRgbToI420; other formats go through libswscale (fast bilinear). Each source's
+// convertPackedRgbToI420 — at exactly two thirds (a 1080p screen in a 720p stream) both in one pass
+// by scaleTwoThirdsToI420; other formats go through libswscale (fast bilinear). Each source's
 // context and buffers are made once per geometry, never per frame.
 //
 //   screen: the main source full frame        camera: the second source full frame
@@ -119,5 +120,16 @@ enum class PackedOrder : std::uint8_t { bgrx, rgbx };
 // BT.709 by at most one step.
 void convertPackedRgbToI420(const std::uint8_t* source, int sourceStride, PackedOrder order, int width, int height,
                             std::uint8_t* const planes[3], const int strides[3]);
+
+// Whether a sourceWidth×sourceHeight picture goes into width×height (both even) at exactly two
+// thirds: what scaleTwoThirdsToI420 does.
+[[nodiscard]] bool scalesTwoThirds(int sourceWidth, int sourceHeight, int width, int height) noexcept;
+
+// Scales a packed RGB picture of (3/2·width)×(3/2·height) to width×height (both even) and converts
+// it as convertPackedRgbToI420 does, in one pass: each 3×3 source block gives 2×2 pixels, bilinear
+// at their centres (weights 3/4 and 1/4, within one step of rounding). Reads the source once and
+// keeps the scaled rows in `scratch` (a few tens of kilobytes, reused between calls).
+void scaleTwoThirdsToI420(const std::uint8_t* source, int sourceStride, PackedOrder order, int width, int height,
+                          std::uint8_t* const planes[3], const int strides[3], std::vector<std::uint8_t>& scratch);
 
 } // namespace hoststudio::media

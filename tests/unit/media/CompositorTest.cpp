@@ -228,6 +228,12 @@ struct GuardedPlanes {
         convertPackedRgbToI420(picture.bytes.data(), picture.stride, order, picture.width, picture.height, pointers,
                                strides.data());
     }
+    void scaleTwoThirds(const PackedPicture& picture, PackedOrder order, std::vector<std::uint8_t>& scratch)
+    {
+        std::uint8_t* const pointers[3] = {planes[0].data(), planes[1].data(), planes[2].data()};
+        scaleTwoThirdsToI420(picture.bytes.data(), picture.stride, order, width, height, pointers, strides.data(),
+                             scratch);
+    }
     [[nodiscard]] int at(int plane, int x, int y) const
     {
         return planes[static_cast<std::size_t>(plane)]
@@ -340,6 +346,89 @@ TEST(PackedRgbConversion, OddSizesAndPaddedStridesMatchExactBt709)
                         const ExactYuv exact = exactBt709(red / count, green / count, blue / count);
                         ASSERT_NEAR(planes.at(1, x / 2, y / 2), exact.u, 1.5) << "U at " << x << "," << y;
                         ASSERT_NEAR(planes.at(2, x / 2, y / 2), exact.v, 1.5) << "V at " << x << "," << y;
+                    }
+                }
+                EXPECT_TRUE(planes.guardsIntact());
+            }
+        }
+    }
+}
+
+TEST(PackedRgbConversion, TwoThirdsIsWhenBothSidesAreExactlyTwoThirds)
+{
+    EXPECT_TRUE(scalesTwoThirds(1920, 1080, 1280, 720));
+    EXPECT_TRUE(scalesTwoThirds(3, 3, 2, 2));
+    EXPECT_FALSE(scalesTwoThirds(1920, 1080, 1280, 722)) << "one side only";
+    EXPECT_FALSE(scalesTwoThirds(1920, 1200, 1280, 800 - 2));
+    EXPECT_FALSE(scalesTwoThirds(1280, 720, 1280, 720)) << "no scaling";
+    EXPECT_FALSE(scalesTwoThirds(3840, 2160, 1280, 720)) << "a third";
+    EXPECT_FALSE(scalesTwoThirds(9, 6, 6, 4 + 1)) << "odd output";
+    EXPECT_FALSE(scalesTwoThirds(0, 0, 0, 0));
+}
+
+TEST(PackedRgbConversion, TwoThirdsScaleIsBilinearAtTheOutputCentres)
+{
+    std::mt19937 random(20261124);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::vector<std::uint8_t> scratch; // reused across sizes, as the compositor does
+    // Output widths around the SIMD groups (8 output pixels from 12) and their rests.
+    for (const int width : {2, 4, 8, 10, 16, 18, 34}) {
+        for (const int height : {2, 4, 6}) {
+            for (const PackedOrder order : {PackedOrder::bgrx, PackedOrder::rgbx}) {
+                SCOPED_TRACE(testing::Message() << width << "x" << height);
+                const int sourceWidth = width * 3 / 2;
+                const int sourceHeight = height * 3 / 2;
+                PackedPicture picture{sourceWidth, sourceHeight, sourceWidth * 4 + 20, {}};
+                picture.bytes.resize(static_cast<std::size_t>(picture.stride * sourceHeight));
+                for (std::uint8_t& value : picture.bytes) {
+                    value = static_cast<std::uint8_t>(byte(random));
+                }
+                GuardedPlanes planes(width, height);
+                planes.scaleTwoThirds(picture, order, scratch);
+                // Output pixel x of each group of two is 3/4 of source pixel 3·(x/2) (or +2) and 1/4 of
+                // the middle one, the same for rows.
+                const auto taps = [](int index, int& near, int& middle) {
+                    near = index / 2 * 3 + (index % 2 == 0 ? 0 : 2);
+                    middle = index / 2 * 3 + 1;
+                };
+                const auto scaled = [&](int x, int y, int channel) {
+                    int nearX = 0;
+                    int middleX = 0;
+                    int nearY = 0;
+                    int middleY = 0;
+                    taps(x, nearX, middleX);
+                    taps(y, nearY, middleY);
+                    const auto value = [&](int column, int row) {
+                        return static_cast<double>(picture.pixel(column, row)[channel]);
+                    };
+                    const double nearRow = 0.75 * value(nearX, nearY) + 0.25 * value(middleX, nearY);
+                    const double middleRow = 0.75 * value(nearX, middleY) + 0.25 * value(middleX, middleY);
+                    return 0.75 * nearRow + 0.25 * middleRow;
+                };
+                const int redAt = order == PackedOrder::bgrx ? 2 : 0;
+                const int blueAt = 2 - redAt;
+                for (int y = 0; y < height; ++y) {
+                    for (int x = 0; x < width; ++x) {
+                        const ExactYuv exact = exactBt709(scaled(x, y, redAt), scaled(x, y, 1), scaled(x, y, blueAt));
+                        // Rounding: up to half a step per averaging (four of them) and one in the conversion.
+                        ASSERT_NEAR(planes.at(0, x, y), exact.y, 2.5) << "luma at " << x << "," << y;
+                    }
+                }
+                for (int y = 0; y < height; y += 2) {
+                    for (int x = 0; x < width; x += 2) {
+                        double red = 0;
+                        double green = 0;
+                        double blue = 0;
+                        for (int row = y; row < y + 2; ++row) {
+                            for (int column = x; column < x + 2; ++column) {
+                                red += scaled(column, row, redAt) / 4;
+                                green += scaled(column, row, 1) / 4;
+                                blue += scaled(column, row, blueAt) / 4;
+                            }
+                        }
+                        const ExactYuv exact = exactBt709(red, green, blue);
+                        ASSERT_NEAR(planes.at(1, x / 2, y / 2), exact.u, 3.0) << "U at " << x << "," << y;
+                        ASSERT_NEAR(planes.at(2, x / 2, y / 2), exact.v, 3.0) << "V at " << x << "," << y;
                     }
                 }
                 EXPECT_TRUE(planes.guardsIntact());
