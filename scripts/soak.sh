@@ -54,6 +54,9 @@ for tool in node python3 ffprobe curl; do
   command -v "$tool" >/dev/null || die "$tool is missing (run: scripts/dev setup)"
 done
 sanitized=0
+# The commit the run starts from (the tree may move on while it runs), and the load before it.
+commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 if nm -D "$binary" 2>/dev/null | grep -q '__asan_init'; then sanitized=1; fi
 
 rtmp_port=$base rtmps_port=$((base + 1)) http_port=$((base + 2)) relay_port=$((base + 3))
@@ -290,9 +293,10 @@ verdict=PASS
   else
     printf -- '- binary: build/%s/bin/hoststudio' "$preset"
   fi
-  printf ' (%s), commit %s\n' "$( ((sanitized)) && echo 'ASan+UBSan' || echo 'not sanitized')" \
-    "$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  printf -- '- machine: %s cores, %s\n' "$(nproc)" "$(uname -sr)"
+  printf ' (%s), commit %s when the run started\n' "$( ((sanitized)) && echo 'ASan+UBSan' || echo 'not sanitized')" \
+    "$commit"
+  printf -- '- machine: %s cores, %s; load average before: %s, after: %s\n' "$(nproc)" "$(uname -sr)" \
+    "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf -- '- faults (one every %s s):\n' "$interval"
   for line in "${fault_log[@]}"; do printf -- '  - %s\n' "$line"; done
   printf '%s\n' "${report[@]}"

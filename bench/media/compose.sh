@@ -121,8 +121,9 @@ done
   echo "127.0.0.1 and recording to a file in RAM"
   echo "(x264 veryfast, zerolatency, CBR, AAC-LC). CPU is the whole process (user + sys) in percent of one"
   echo "core, the mean of the runs. The pip scene captures a 1920x1080 Xvfb screen showing a photo-like"
-  echo "picture with x11grab, scales it to the output (libyuv, bilinear) and converts it to YUV 4:2:0"
-  echo "(the compositor's own SSE2 BT.709 conversion, straight into the encoder's frame), and puts the"
+  echo "picture with x11grab, scales it to the output (at 720p: two thirds, bilinear, fused with the"
+  echo "conversion; libyuv bilinear otherwise) and converts it to YUV 4:2:0 (the compositor's own SIMD"
+  echo "BT.709 conversion, straight into the encoder's frame), and puts the"
   echo "synthetic camera (640x360 RGB) picture-in-picture the same way; the Xvfb server's own work is not counted."
   echo
   echo "Whole process:"
