@@ -11,8 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <random>
 #include <vector>
@@ -258,6 +260,49 @@ struct GuardedPlanes {
     }
 };
 
+struct Rgb {
+    double red, green, blue;
+};
+
+// Whether `planes` hold the BT.709 conversion of the picture `rgb(x, y)` describes: each luma value
+// within `lumaTolerance` of its pixel's, each chroma value within `chromaTolerance` of its (up to)
+// 2×2 block's mean.
+testing::AssertionResult holdsBt709Of(const GuardedPlanes& planes, const std::function<Rgb(int, int)>& rgb,
+                                      double lumaTolerance, double chromaTolerance)
+{
+    for (int y = 0; y < planes.height; ++y) {
+        for (int x = 0; x < planes.width; ++x) {
+            const Rgb pixel = rgb(x, y);
+            const double luma = exactBt709(pixel.red, pixel.green, pixel.blue).y;
+            if (std::abs(planes.at(0, x, y) - luma) > lumaTolerance) {
+                return testing::AssertionFailure()
+                       << "luma at " << x << "," << y << ": " << planes.at(0, x, y) << " instead of " << luma;
+            }
+        }
+    }
+    for (int y = 0; y < planes.height; y += 2) {
+        for (int x = 0; x < planes.width; x += 2) {
+            Rgb mean{0, 0, 0};
+            int count = 0;
+            for (int row = y; row < std::min(y + 2, planes.height); ++row) {
+                for (int column = x; column < std::min(x + 2, planes.width); ++column) {
+                    const Rgb pixel = rgb(column, row);
+                    mean = {mean.red + pixel.red, mean.green + pixel.green, mean.blue + pixel.blue};
+                    ++count;
+                }
+            }
+            const ExactYuv exact = exactBt709(mean.red / count, mean.green / count, mean.blue / count);
+            if (std::abs(planes.at(1, x / 2, y / 2) - exact.u) > chromaTolerance ||
+                std::abs(planes.at(2, x / 2, y / 2) - exact.v) > chromaTolerance) {
+                return testing::AssertionFailure()
+                       << "chroma at " << x << "," << y << ": " << planes.at(1, x / 2, y / 2) << ","
+                       << planes.at(2, x / 2, y / 2) << " instead of " << exact.u << "," << exact.v;
+            }
+        }
+    }
+    return testing::AssertionSuccess();
+}
+
 TEST(PackedRgbConversion, KnownColoursGetTheirBt709Values)
 {
     struct Case {
@@ -320,34 +365,14 @@ TEST(PackedRgbConversion, OddSizesAndPaddedStridesMatchExactBt709)
                 GuardedPlanes planes(width, height);
                 planes.convert(picture, order);
                 const int redAt = order == PackedOrder::bgrx ? 2 : 0;
-                const int blueAt = 2 - redAt;
-                for (int y = 0; y < height; ++y) {
-                    for (int x = 0; x < width; ++x) {
+                ASSERT_TRUE(holdsBt709Of(
+                    planes,
+                    [&](int x, int y) {
                         const std::uint8_t* pixel = picture.pixel(x, y);
-                        const ExactYuv exact = exactBt709(pixel[redAt], pixel[1], pixel[blueAt]);
-                        ASSERT_NEAR(planes.at(0, x, y), exact.y, 1.0) << "luma at " << x << "," << y;
-                    }
-                }
-                for (int y = 0; y < height; y += 2) {
-                    for (int x = 0; x < width; x += 2) {
-                        double red = 0;
-                        double green = 0;
-                        double blue = 0;
-                        int count = 0;
-                        for (int row = y; row < std::min(y + 2, height); ++row) {
-                            for (int column = x; column < std::min(x + 2, width); ++column) {
-                                const std::uint8_t* pixel = picture.pixel(column, row);
-                                red += pixel[redAt];
-                                green += pixel[1];
-                                blue += pixel[blueAt];
-                                ++count;
-                            }
-                        }
-                        const ExactYuv exact = exactBt709(red / count, green / count, blue / count);
-                        ASSERT_NEAR(planes.at(1, x / 2, y / 2), exact.u, 1.5) << "U at " << x << "," << y;
-                        ASSERT_NEAR(planes.at(2, x / 2, y / 2), exact.v, 1.5) << "V at " << x << "," << y;
-                    }
-                }
+                        return Rgb{static_cast<double>(pixel[redAt]), static_cast<double>(pixel[1]),
+                                   static_cast<double>(pixel[2 - redAt])};
+                    },
+                    1.0, 1.5));
                 EXPECT_TRUE(planes.guardsIntact());
             }
         }
@@ -406,31 +431,13 @@ TEST(PackedRgbConversion, TwoThirdsScaleIsBilinearAtTheOutputCentres)
                     return 0.75 * nearRow + 0.25 * middleRow;
                 };
                 const int redAt = order == PackedOrder::bgrx ? 2 : 0;
-                const int blueAt = 2 - redAt;
-                for (int y = 0; y < height; ++y) {
-                    for (int x = 0; x < width; ++x) {
-                        const ExactYuv exact = exactBt709(scaled(x, y, redAt), scaled(x, y, 1), scaled(x, y, blueAt));
-                        // Rounding: up to half a step per averaging (four of them) and one in the conversion.
-                        ASSERT_NEAR(planes.at(0, x, y), exact.y, 2.5) << "luma at " << x << "," << y;
-                    }
-                }
-                for (int y = 0; y < height; y += 2) {
-                    for (int x = 0; x < width; x += 2) {
-                        double red = 0;
-                        double green = 0;
-                        double blue = 0;
-                        for (int row = y; row < y + 2; ++row) {
-                            for (int column = x; column < x + 2; ++column) {
-                                red += scaled(column, row, redAt) / 4;
-                                green += scaled(column, row, 1) / 4;
-                                blue += scaled(column, row, blueAt) / 4;
-                            }
-                        }
-                        const ExactYuv exact = exactBt709(red, green, blue);
-                        ASSERT_NEAR(planes.at(1, x / 2, y / 2), exact.u, 3.0) << "U at " << x << "," << y;
-                        ASSERT_NEAR(planes.at(2, x / 2, y / 2), exact.v, 3.0) << "V at " << x << "," << y;
-                    }
-                }
+                // Rounding: up to half a step per averaging (four of them) and one in the conversion.
+                ASSERT_TRUE(holdsBt709Of(
+                    planes,
+                    [&](int x, int y) {
+                        return Rgb{scaled(x, y, redAt), scaled(x, y, 1), scaled(x, y, 2 - redAt)};
+                    },
+                    2.5, 3.0));
                 EXPECT_TRUE(planes.guardsIntact());
             }
         }
