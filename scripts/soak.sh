@@ -57,7 +57,8 @@ sanitized=0
 # The commit the run starts from (the tree may move on while it runs), and the load before it.
 commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-if nm -D "$binary" 2>/dev/null | grep -q '__asan_init'; then sanitized=1; fi
+# grep reads all of nm's output: with pipefail, grep -q stopping early would fail the pipeline (SIGPIPE).
+if nm -D "$binary" 2>/dev/null | grep '__asan_init' >/dev/null; then sanitized=1; fi
 
 rtmp_port=$base rtmps_port=$((base + 1)) http_port=$((base + 2)) relay_port=$((base + 3))
 backend_port=$((base + 4)) cloud_port=$((base + 5)) proxy_port=$((base + 6))

@@ -5,9 +5,11 @@
 // arrives and plays from the shown HLS URL (ffprobe), the URL copied to the clipboard reads back
 // the same, the relay holds the live event (nostr-tools); a viewer's NIP-53 chat message shows in
 // the dock and the host's reply from it is a verified 1311 on the relay; End, confirmed, turns the
-// event `ended`. And Go Live against an ingest nobody listens on: the step that failed, the reason
-// and what to check, nothing left on the relay. Runs under the X server of DISPLAY (Xvfb in
-// scripts/dev test).
+// event `ended`. Go Live against an ingest nobody listens on: the step that failed, the reason
+// and what to check, nothing left on the relay. The stream lost while live (a proxy between the
+// studio and nginx goes down): the countdown to the next attempt shows, and once the proxy is back
+// Retry now reconnects at once instead of waiting the attempt out. Runs under the X server of
+// DISPLAY (Xvfb in scripts/dev test).
 #include "../../ui/ToastText.hpp"
 #include "hoststudio/app/WindowSession.hpp"
 #include "hoststudio/core/Settings.hpp"
@@ -36,6 +38,7 @@
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
+#include <QUrl>
 
 #include <gtest/gtest.h>
 
@@ -359,6 +362,82 @@ TEST_F(StudioWindowIntegrationTest, AnUnreachableIngestFailsItsStepAndSaysWhatTo
     EXPECT_TRUE(child<QLineEdit>("eventTitleInput")->isEnabled());
     const auto announced = findActivity(relay_, hostHex_, QString::fromStdString(window_->eventId()));
     EXPECT_FALSE(announced.has_value()) << "a live event was left on the relay";
+}
+
+TEST_F(StudioWindowIntegrationTest, WhileTheStreamIsLostRetryNowReconnectsAtOnce)
+{
+    // The stack's nginx behind a proxy this test takes down and brings back (tcp_proxy.mjs).
+    const QUrl ingest(settings_->text(core::setting::ingestRtmpUrl));
+    ASSERT_GT(ingest.port(), 0) << ingest.toString().toStdString();
+    QProcess proxy;
+    proxy.setProcessChannelMode(QProcess::MergedChannels);
+    proxy.start(QStringLiteral(HOSTSTUDIO_NODE_EXECUTABLE),
+                {QStringLiteral(HOSTSTUDIO_TCP_PROXY_SCRIPT), QStringLiteral("0"), QString::number(ingest.port())});
+    ASSERT_TRUE(proxy.waitForStarted(10000));
+    QString said;
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            said += QString::fromUtf8(proxy.readAll());
+            return said.contains(QStringLiteral("ready "));
+        },
+        10000))
+        << said.toStdString();
+    const QString proxyPort = said.section(QStringLiteral("ready "), 1).section(QLatin1Char('\n'), 0, 0).trimmed();
+    const auto command = [&proxy](const char* line) {
+        proxy.write(line);
+        proxy.write("\n");
+        proxy.waitForBytesWritten(2000);
+    };
+    QUrl proxied = ingest;
+    proxied.setPort(proxyPort.toInt());
+    ASSERT_TRUE(settings_->set(core::setting::ingestRtmpUrl, proxied.toString()).ok());
+    // A long first wait, so that only Retry now can bring the stream back within the test.
+    ASSERT_TRUE(settings_->set(core::setting::reconnectInitialDelayMs, 60000).ok());
+    ASSERT_TRUE(settings_->set(core::setting::reconnectMaxDelayMs, 60000).ok());
+    ASSERT_TRUE(settings_->sync().ok());
+
+    QTest::keyClicks(child<QLineEdit>("eventTitleInput"), QStringLiteral("Flaky link"));
+    auto* mainSource = child<QComboBox>("screenPicker");
+    mainSource->setCurrentIndex(mainSource->findData(QStringLiteral("testpattern")));
+    auto* button = child<QPushButton>("goLiveButton");
+    QTest::mouseClick(button, Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return button->text() == QStringLiteral("End Stream"); }, 40000))
+        << "not live: " << window_->statusBar()->currentMessage().toStdString();
+
+    auto* countdown = child<QLabel>("reconnectCountdown");
+    auto* retry = child<QPushButton>("retryNowButton");
+    EXPECT_FALSE(retry->isVisible());
+    command("down");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return retry->isVisible() && retry->isEnabled(); }, 20000))
+        << "no reconnect countdown after the ingest went away";
+    EXPECT_TRUE(countdown->text().contains(QStringLiteral("reconnecting in"))) << countdown->text().toStdString();
+    EXPECT_TRUE(countdown->text().contains(QStringLiteral("attempt 1 of"))) << countdown->text().toStdString();
+    EXPECT_EQ(button->text(), QStringLiteral("End Stream")) << "the session stays live while it reconnects";
+
+    command("up");
+    QElapsedTimer took;
+    took.start();
+    QTest::mouseClick(retry, Qt::LeftButton);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !countdown->isVisible(); }, 15000))
+        << "not reconnected after Retry now: " << countdown->text().toStdString();
+    EXPECT_LT(took.elapsed(), 15000) << "reconnected by the click, not by the 60 s wait";
+    EXPECT_EQ(button->text(), QStringLiteral("End Stream"));
+    // A toast added while others show appears with the next turn of the event loop.
+    EXPECT_TRUE(QTest::qWaitFor(
+        [&] { return ui::newestToastText(*window_, "toastTitle") == QStringLiteral("Reconnected to the ingest"); },
+        3000))
+        << ui::newestToastText(*window_, "toastTitle").toStdString();
+
+    QTimer::singleShot(200, [] { // End, confirmed
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()); box != nullptr) {
+            box->button(QMessageBox::Yes)->click();
+        }
+    });
+    QTest::mouseClick(button, Qt::LeftButton);
+    EXPECT_TRUE(QTest::qWaitFor([&] { return button->text() == QStringLiteral("Go Live"); }, 15000));
+    proxy.closeWriteChannel();
+    proxy.terminate();
+    proxy.waitForFinished(5000);
 }
 
 } // namespace
