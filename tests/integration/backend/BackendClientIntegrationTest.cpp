@@ -6,6 +6,7 @@
 // stopped by pid.
 
 #include "ChildProcess.hpp"
+#include "LoopbackPort.hpp"
 #include "Scratch.hpp"
 #include "hoststudio/cloud/BackendClient.hpp"
 #include "hoststudio/cloud/BackendIngestProvider.hpp"
@@ -15,8 +16,6 @@
 
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -43,24 +42,6 @@ std::string uniqueId(const std::string& prefix)
 {
     std::random_device device;
     return prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(device() % 1000000);
-}
-
-// A loopback port where nothing listens (bound, then closed).
-std::uint16_t deadPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    socklen_t length = sizeof(address);
-    std::uint16_t port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 && // NOLINT
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {  // NOLINT
-        port = ntohs(address.sin_port);
-    }
-    ::close(fd);
-    return port;
 }
 
 std::string stackBackendUrl()
@@ -344,7 +325,7 @@ TEST_F(BackendClientTest, AsyncCallbackOnceOnTheNetworkThread)
 
 TEST_F(BackendClientTest, BackendDownIsAClearErrorQuickly)
 {
-    const std::string url = "http://127.0.0.1:" + std::to_string(deadPort());
+    const std::string url = "http://127.0.0.1:" + std::to_string(hoststudio::testing::unusedLoopbackPort());
     auto backend = client(10s, url);
     const auto begin = std::chrono::steady_clock::now();
     const auto started = backend->startBlocking("down", {kPubkey, std::nullopt, std::nullopt});
@@ -430,7 +411,7 @@ TEST_F(BackendClientTest, IngestProviderFromPrepareToEnded)
 
 TEST_F(BackendClientTest, IngestProviderFailsInPrepareWhenTheBackendIsDown)
 {
-    const std::string url = "http://127.0.0.1:" + std::to_string(deadPort());
+    const std::string url = "http://127.0.0.1:" + std::to_string(hoststudio::testing::unusedLoopbackPort());
     std::shared_ptr<BackendClient> shared = client(10s, url);
     BackendIngestProvider provider(shared, BackendIngestSettings{kPubkey});
     const auto endpoint = await<IngestEndpoint>([&](IngestProvider::EndpointCallback done) {

@@ -8,6 +8,7 @@
 // stream-ended is reported once. Every process is stopped by pid.
 
 #include "ChildProcess.hpp"
+#include "Scratch.hpp"
 #include "hoststudio/chat/BackendChannel.hpp"
 #include "hoststudio/chat/ChatError.hpp"
 #include "hoststudio/chat/SocketIoClient.hpp"
@@ -37,19 +38,6 @@ using namespace std::chrono_literals;
 
 constexpr auto waitLimit = 20s;
 const std::string hostUserId = "f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9";
-
-std::string scratchDirectory()
-{
-    const char* tmp = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): read before any thread starts
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/hoststudio-backend-XXXXXX";
-    std::filesystem::create_directories(std::filesystem::path(pattern).parent_path());
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (::mkdtemp(buffer.data()) == nullptr) {
-        return {};
-    }
-    return buffer.data();
-}
 
 class Backend {
 public:
@@ -142,7 +130,7 @@ class BackendChannelIntegrationTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        directory = scratchDirectory();
+        directory = hoststudio::testing::scratchDirectory("backend");
         ASSERT_FALSE(directory.empty());
         const std::string clip = directory + "/clip.mkv";
         const std::string command = std::string("ffmpeg -hide_banner -loglevel error -nostdin -y -f lavfi -i "
@@ -292,7 +280,7 @@ TEST_F(BackendChannelIntegrationTest, TheStreamIsAnnouncedAgainAfterABackendRest
 // The events a real backend does not send on demand, sent through socketio-peer.mjs's broadcast.
 TEST(BackendChannelEvents, UnknownMalformedAndRepeatedEventsAreHandled)
 {
-    const std::string directory = scratchDirectory();
+    const std::string directory = hoststudio::testing::scratchDirectory("backend");
     ASSERT_FALSE(directory.empty());
     std::string why;
     auto peer = hoststudio::testing::ChildProcess::start({HOSTSTUDIO_NODE_EXECUTABLE, HOSTSTUDIO_SOCKETIO_PEER_SCRIPT},

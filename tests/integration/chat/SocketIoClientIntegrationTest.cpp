@@ -6,6 +6,8 @@
 // pid when its test ends.
 
 #include "ChildProcess.hpp"
+#include "LoopbackPort.hpp"
+#include "Scratch.hpp"
 #include "hoststudio/chat/ChatError.hpp"
 #include "hoststudio/chat/SocketIoClient.hpp"
 #include "hoststudio/net/NetError.hpp"
@@ -43,26 +45,13 @@ using nlohmann::json;
 
 constexpr auto waitLimit = 15s;
 
-std::string scratchDirectory()
-{
-    const char* tmp = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): read before any thread starts
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/hoststudio-sio-XXXXXX";
-    std::filesystem::create_directories(std::filesystem::path(pattern).parent_path());
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (::mkdtemp(buffer.data()) == nullptr) {
-        return {};
-    }
-    return buffer.data();
-}
-
 // One socketio-peer.mjs process; ready once it printed its port.
 class Peer {
 public:
     static std::unique_ptr<Peer> start(std::vector<std::string> arguments, std::string& why)
     {
         std::unique_ptr<Peer> peer(new Peer());
-        peer->directory_ = scratchDirectory();
+        peer->directory_ = hoststudio::testing::scratchDirectory("sio");
         if (peer->directory_.empty()) {
             why = "mkdtemp failed";
             return nullptr;
@@ -159,19 +148,6 @@ public:
 private:
     int fd_ = -1;
 };
-
-std::uint16_t deadPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    (void)::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 // Everything the client reports, for the test thread to wait on.
 class Recorder {
@@ -612,7 +588,7 @@ TEST_F(SocketIoIntegrationTest, ATcpServerThatNeverAnswersTimesOut)
 
 TEST_F(SocketIoIntegrationTest, OverTlsWithThePrivateCa)
 {
-    const std::string certificates = makeCertificates(scratchDirectory());
+    const std::string certificates = makeCertificates(hoststudio::testing::scratchDirectory("sio"));
     ASSERT_FALSE(certificates.empty()) << "make-test-certs.sh failed";
     startPeer({"--tls-dir", certificates});
     SocketIoSettings settings = testSettings();
@@ -632,7 +608,7 @@ TEST_F(SocketIoIntegrationTest, OverTlsWithThePrivateCa)
 
 TEST_F(SocketIoIntegrationTest, OverTlsWithoutTheCaTheCertificateIsRejected)
 {
-    const std::string certificates = makeCertificates(scratchDirectory());
+    const std::string certificates = makeCertificates(hoststudio::testing::scratchDirectory("sio"));
     ASSERT_FALSE(certificates.empty()) << "make-test-certs.sh failed";
     startPeer({"--tls-dir", certificates});
     client = SocketIoClient::create(network, testSettings()).value();
@@ -651,7 +627,8 @@ TEST_F(SocketIoIntegrationTest, OverTlsWithoutTheCaTheCertificateIsRejected)
 TEST_F(SocketIoIntegrationTest, AFailedFirstConnectIsReportedAndNotRetried)
 {
     client = SocketIoClient::create(network, testSettings()).value();
-    client->connect("http://127.0.0.1:" + std::to_string(deadPort()), recorder.handlers());
+    client->connect("http://127.0.0.1:" + std::to_string(hoststudio::testing::unusedLoopbackPort()),
+                    recorder.handlers());
     ASSERT_TRUE(recorder.waitFor([&] { return !recorder.connects.empty(); }));
     std::this_thread::sleep_for(500ms); // several retry delays of the test policy
     const std::lock_guard lock(recorder.mutex);

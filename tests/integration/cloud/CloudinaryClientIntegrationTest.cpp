@@ -4,6 +4,7 @@
 // retries counted from the fake's own request list, and no API secret in any log line or error.
 
 #include "CloudinaryFake.hpp"
+#include "LoopbackPort.hpp"
 #include "hoststudio/cloud/CloudError.hpp"
 #include "hoststudio/cloud/CloudinaryClient.hpp"
 #include "hoststudio/net/NetworkThread.hpp"
@@ -372,7 +373,7 @@ TEST_F(CloudinaryClientTest, WrongTypesAreAClearErrorNotRetried)
 
 TEST_F(CloudinaryClientTest, UnreachableServerIsReportedAfterTheAttempts)
 {
-    settings_.apiBaseUrl = "http://127.0.0.1:" + std::to_string(testing::unusedPort());
+    settings_.apiBaseUrl = "http://127.0.0.1:" + std::to_string(hoststudio::testing::unusedLoopbackPort());
     CloudinaryClient& api = client();
     auto result = api.listStreamsBlocking();
     ASSERT_FALSE(result.ok());

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "CloudinaryFake.hpp"
 
+#include "Scratch.hpp"
+
 #include "hoststudio/core/Log.hpp"
 
 #include <QLoggingCategory>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,41 +18,10 @@ namespace hoststudio::cloud::testing {
 
 using namespace std::chrono_literals;
 
-std::string scratchDirectory()
-{
-    const char* tmp = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): read before threads start
-    std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/hoststudio-cloud-XXXXXX";
-    std::error_code ignored;
-    std::filesystem::create_directories(std::filesystem::path(pattern).parent_path(), ignored);
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (::mkdtemp(buffer.data()) == nullptr) {
-        return {};
-    }
-    return buffer.data();
-}
-
-std::uint16_t unusedPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    socklen_t length = sizeof(address);
-    std::uint16_t port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 && // NOLINT
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {  // NOLINT
-        port = ntohs(address.sin_port);
-    }
-    ::close(fd);
-    return port;
-}
-
 std::unique_ptr<CloudinaryFake> CloudinaryFake::start(std::string& why, const std::vector<std::string>& extraArguments)
 {
     std::unique_ptr<CloudinaryFake> fake(new CloudinaryFake());
-    fake->directory_ = scratchDirectory();
+    fake->directory_ = hoststudio::testing::scratchDirectory("cloud");
     if (fake->directory_.empty()) {
         why = "mkdtemp failed";
         return nullptr;

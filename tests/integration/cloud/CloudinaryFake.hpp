@@ -68,9 +68,4 @@ private:
     QtMessageHandler previous_ = nullptr;
 };
 
-// A port nothing listens on (bound once, then closed).
-std::uint16_t unusedPort();
-// A private directory under TMPDIR, empty when it could not be made.
-std::string scratchDirectory();
-
 } // namespace hoststudio::cloud::testing

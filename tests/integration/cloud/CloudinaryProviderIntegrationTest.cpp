@@ -4,6 +4,7 @@
 // and a rejected Cloudinary account falling back to the custom RTMP server.
 
 #include "CloudinaryFake.hpp"
+#include "Scratch.hpp"
 #include "hoststudio/cloud/CloudError.hpp"
 #include "hoststudio/cloud/CloudinaryIngestProvider.hpp"
 #include "hoststudio/cloud/CustomRtmpIngestProvider.hpp"
@@ -40,7 +41,7 @@ protected:
         std::string why;
         fake_ = CloudinaryFake::start(why, fakeArguments);
         ASSERT_TRUE(fake_) << why;
-        directory_ = testing::scratchDirectory();
+        directory_ = hoststudio::testing::scratchDirectory("cloud");
         ASSERT_FALSE(directory_.empty());
         memoryPath_ = QString::fromStdString(directory_ + "/streams.json");
         client_ = makeClient(secret);

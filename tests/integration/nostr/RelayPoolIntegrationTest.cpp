@@ -7,6 +7,7 @@
 // answers. Every process a test starts is stopped by pid.
 
 #include "ChildProcess.hpp"
+#include "LoopbackPort.hpp"
 #include "Scratch.hpp"
 #include "hoststudio/net/HttpClient.hpp"
 #include "hoststudio/net/NetError.hpp"
@@ -248,20 +249,6 @@ public:
 private:
     int fd_ = -1;
 };
-
-// A loopback port nobody listens on (bound, then released).
-std::uint16_t deadPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    (void)::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 std::string stackRelayUrl()
 {
@@ -556,7 +543,7 @@ TEST_F(RelayPoolIntegrationTest, BadRelaysDoNotStallTheOthers)
     ASSERT_TRUE(noticeOnly) << why;
     SilentTcpServer silent;
     ASSERT_NE(silent.port, 0);
-    const std::string nowhere = "ws://127.0.0.1:" + std::to_string(deadPort());
+    const std::string nowhere = "ws://127.0.0.1:" + std::to_string(hoststudio::testing::unusedLoopbackPort());
     const std::string silentUrl = "ws://127.0.0.1:" + std::to_string(silent.port);
 
     auto pool = RelayPool::create(network, {relayUrl, nowhere, silentUrl, rejecting->url(), noticeOnly->url()}).value();

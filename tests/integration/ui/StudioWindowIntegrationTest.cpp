@@ -11,6 +11,7 @@
 // Retry now reconnects at once instead of waiting the attempt out. Runs under the X server of
 // DISPLAY (Xvfb in scripts/dev test).
 #include "../../ui/ToastText.hpp"
+#include "LoopbackPort.hpp"
 #include "hoststudio/app/WindowSession.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/nostr/Keys.hpp"
@@ -44,11 +45,6 @@
 
 #include <cstdlib>
 #include <optional>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace hoststudio {
 namespace {
@@ -101,26 +97,6 @@ bool viewer(const QStringList& arguments, QString* output = nullptr)
     return finished && node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0;
 }
 
-// A loopback port nobody listens on: one the system hands out, released again (0 on failure).
-quint16 closedPort()
-{
-    const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (probe < 0) {
-        return 0;
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    quint16 port = 0;
-    if (::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-        ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-        port = ntohs(address.sin_port);
-    }
-    ::close(probe);
-    return port;
-}
-
 QString tagValue(const QJsonObject& event, const QString& name)
 {
     for (const auto& tag : event.value(QStringLiteral("tags")).toArray()) {
@@ -132,7 +108,7 @@ QString tagValue(const QJsonObject& event, const QString& name)
     return {};
 }
 
-class StudioWindowIntegrationTest : public testing::Test {
+class StudioWindowIntegrationTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
@@ -314,7 +290,7 @@ TEST_F(StudioWindowIntegrationTest, GoLiveFromTheWindowStreamsAnnouncesAndEnds)
 TEST_F(StudioWindowIntegrationTest, AnUnreachableIngestFailsItsStepAndSaysWhatToCheck)
 {
     // An RTMP server address nobody listens on (a free port, taken and released).
-    const quint16 closed = closedPort();
+    const std::uint16_t closed = hoststudio::testing::unusedLoopbackPort();
     ASSERT_NE(closed, 0);
     const QString ingest = QStringLiteral("rtmp://127.0.0.1:%1/live").arg(closed);
     ASSERT_TRUE(settings_->set(core::setting::ingestRtmpUrl, ingest).ok());
