@@ -22,6 +22,12 @@ std::string seconds(std::chrono::milliseconds delay)
     return std::to_string((delay.count() + 500) / 1000) + " s";
 }
 
+// "attempt 2 of 25", as the media's reconnect details say it.
+std::string attemptOf(int attempt, int maxAttempts)
+{
+    return "attempt " + std::to_string(attempt) + " of " + std::to_string(maxAttempts);
+}
+
 std::string relayList(const std::vector<RelayOutcome>& outcomes, bool accepted)
 {
     std::string text;
@@ -625,8 +631,9 @@ void GoLiveController::retryNow()
     }
     parts_.media.retryNow();
     snapshot_.reconnect->nextAttemptAt = std::chrono::steady_clock::now();
-    snapshot_.media.detail = "reconnecting now (attempt " + std::to_string(snapshot_.reconnect->attempt) + " of " +
-                             std::to_string(snapshot_.reconnect->maxAttempts) + ", asked by the host)";
+    snapshot_.media.detail = "reconnecting now (" +
+                             attemptOf(snapshot_.reconnect->attempt, snapshot_.reconnect->maxAttempts) +
+                             ", asked by the host)";
     notify();
 }
 
@@ -761,9 +768,8 @@ void GoLiveController::onMediaEvent(const MediaEvent& event)
         snapshot_.media = {PartHealth::degraded, "connection to the ingest lost: " + event.error.describe()};
         break;
     case MediaEvent::Kind::outputReconnecting:
-        snapshot_.media = {PartHealth::degraded, "reconnecting in " + seconds(event.retryDelay) + " (attempt " +
-                                                     std::to_string(event.attempt) + " of " +
-                                                     std::to_string(event.maxAttempts) + ")"};
+        snapshot_.media = {PartHealth::degraded, "reconnecting in " + seconds(event.retryDelay) + " (" +
+                                                     attemptOf(event.attempt, event.maxAttempts) + ")"};
         snapshot_.reconnect =
             MediaReconnect{std::chrono::steady_clock::now() + event.retryDelay, event.attempt, event.maxAttempts};
         break;
