@@ -1,6 +1,6 @@
 # hoststudio_add_module(<name> SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
 #
-# Declares the static library hoststudio_<name> with the alias HostStudio::<name>.
+# Declares the library hoststudio_<name> (static, or shared with HOSTSTUDIO_SHARED_MODULES) with the alias HostStudio::<name>.
 # Public headers live in include/hoststudio/<name>/, sources in src/<name>/.
 # Compiler warnings and sanitizer flags are applied the same way to every module.
 
@@ -13,6 +13,21 @@ function(hoststudio_apply_build_flags target)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
 endfunction()
+
+# Debug information compressed in objects and executables: a third of the size on disk; gdb and the
+# sanitizers' symbolizers read it as it is.
+include(CheckCXXCompilerFlag)
+check_cxx_compiler_flag(-gz HOSTSTUDIO_HAS_GZ)
+if(HOSTSTUDIO_HAS_GZ)
+  add_compile_options(-gz)
+  add_link_options(-gz)
+endif()
+
+if(HOSTSTUDIO_SHARED_MODULES)
+  set(HOSTSTUDIO_MODULE_KIND SHARED)
+else()
+  set(HOSTSTUDIO_MODULE_KIND STATIC)
+endif()
 
 if(HOSTSTUDIO_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
@@ -40,7 +55,7 @@ endif()
 function(hoststudio_add_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
   set(target hoststudio_${name})
-  add_library(${target} STATIC ${ARG_SOURCES})
+  add_library(${target} ${HOSTSTUDIO_MODULE_KIND} ${ARG_SOURCES})
   add_library(HostStudio::${name} ALIAS ${target})
   target_include_directories(${target} PUBLIC
     "${PROJECT_SOURCE_DIR}/include"
