@@ -201,7 +201,13 @@ struct Compositor::Scaler {
     std::vector<std::uint8_t> scaled;   // packed path: the picture at the rectangle's size
     std::vector<std::uint8_t> rows;     // packed path at two thirds: the scaled rows of one row pair
     bool twoThirds = false;             // packed path: scaled and converted in one pass
-    bool ready = false;                 // false: no way to draw this picture (the slate)
+    // Packed pictures one to one or at two thirds: the last result (I420, the rectangle's size:
+    // Y, then U, then V) and the sequence of the picture it shows (0: none).
+    bool keepsResult = false;
+    std::vector<std::uint8_t> result;
+    std::uint64_t resultSequence = 0;
+    bool wholeLastTime = false; // the last picture changed everywhere
+    bool ready = false;         // false: no way to draw this picture (the slate)
     int sourceWidth = 0;
     int sourceHeight = 0;
     int sourceFormat = -1;
@@ -218,7 +224,7 @@ Compositor::Compositor(int width, int height, Layout layout, PipSettings pip)
 
 Compositor::~Compositor() = default;
 
-void Compositor::compose(AVFrame* output, const AVFrame* main, const AVFrame* camera)
+void Compositor::compose(AVFrame* output, const SlotPicture& main, const SlotPicture& camera)
 {
     const Rect full{0, 0, width_, height_};
     if (layout_ == Layout::slate) {
@@ -229,22 +235,23 @@ void Compositor::compose(AVFrame* output, const AVFrame* main, const AVFrame* ca
         return picture == nullptr ? Size{} : Size{picture->width, picture->height};
     };
     const std::vector<Placement> placements =
-        layoutPlacements(layout_, pip_, Size{width_, height_}, sizeOf(main), sizeOf(camera));
+        layoutPlacements(layout_, pip_, Size{width_, height_}, sizeOf(main.frame), sizeOf(camera.frame));
     if (placements.empty() || !(placements.front().rect == full)) {
         fillRect(output, full, kBlackYuv);
     }
     for (const Placement& placement : placements) {
-        const AVFrame* picture = placement.slot == Slot::main ? main : camera;
-        if (picture == nullptr) {
+        const SlotPicture& slot = placement.slot == Slot::main ? main : camera;
+        if (slot.frame == nullptr) {
             drawSlate(output, placement.rect);
         } else {
-            draw(output, picture, placement.rect, placement.slot == Slot::main ? 0 : 1);
+            draw(output, slot, placement.rect, placement.slot == Slot::main ? 0 : 1);
         }
     }
 }
 
-void Compositor::draw(AVFrame* output, const AVFrame* picture, Rect rect, int scalerIndex)
+void Compositor::draw(AVFrame* output, const SlotPicture& slot, Rect rect, int scalerIndex)
 {
+    const AVFrame* picture = slot.frame;
     auto& scaler = scalers_[static_cast<std::size_t>(scalerIndex)];
     if (!scaler) {
         scaler = std::make_unique<Scaler>();
@@ -288,19 +295,83 @@ void Compositor::draw(AVFrame* output, const AVFrame* picture, Rect rect, int sc
         stride = expandedStride;
         order = PackedOrder::bgrx;
     }
-    if (scaler->twoThirds) {
-        // The common 1080p screen in a 720p stream: the source read once, the scaled rows in the cache.
-        scaleTwoThirdsToI420(pixels, stride, order, rect.width, rect.height, destination, strides, scaler->rows);
+    if (scaler->keepsResult) {
+        drawKept(*scaler, slot, pixels, stride, order, rect, destination, strides);
         return;
     }
-    if (picture->width != rect.width || picture->height != rect.height) {
-        const int scaledStride = rect.width * 4;
-        libyuv::ARGBScale(pixels, stride, picture->width, picture->height, scaler->scaled.data(), scaledStride,
-                          rect.width, rect.height, libyuv::kFilterBilinear);
-        pixels = scaler->scaled.data();
-        stride = scaledStride;
+    const int scaledStride = rect.width * 4;
+    libyuv::ARGBScale(pixels, stride, picture->width, picture->height, scaler->scaled.data(), scaledStride, rect.width,
+                      rect.height, libyuv::kFilterBilinear);
+    convertPackedRgbToI420(scaler->scaled.data(), scaledStride, order, rect.width, rect.height, destination, strides);
+}
+
+void Compositor::drawKept(Scaler& scaler, const SlotPicture& slot, const std::uint8_t* pixels, int stride,
+                          PackedOrder order, Rect rect, std::uint8_t* const destination[3], const int strides[3])
+{
+    const int chromaWidth = rect.width / 2;
+    const int chromaHeight = rect.height / 2;
+    const std::size_t lumaBytes = static_cast<std::size_t>(rect.width) * static_cast<std::size_t>(rect.height);
+    const std::size_t chromaBytes = static_cast<std::size_t>(chromaWidth) * static_cast<std::size_t>(chromaHeight);
+    std::uint8_t* const kept[3] = {scaler.result.data(), scaler.result.data() + lumaBytes,
+                                   scaler.result.data() + lumaBytes + chromaBytes};
+    const int keptStrides[3] = {rect.width, chromaWidth, chromaWidth};
+    const bool keptValid = scaler.resultSequence != 0;
+    if (slot.sequence == 0 || !keptValid || slot.sequence != scaler.resultSequence) {
+        const int height = slot.frame->height;
+        const bool follows = slot.sequence != 0 && keptValid && slot.sequence == scaler.resultSequence + 1;
+        const ChangedRows changed = follows ? slot.changed : ChangedRows{};
+        if (changed.covers(height)) {
+            const bool saysWhole = slot.changed.covers(height);
+            if (slot.sequence == 0 || (saysWhole && scaler.wholeLastTime)) {
+                // Moving pictures (changed everywhere twice running): straight into the output.
+                convertRows(scaler, pixels, stride, order, rect, 0, rect.height, destination, strides);
+                scaler.resultSequence = 0;
+                return;
+            }
+            convertRows(scaler, pixels, stride, order, rect, 0, rect.height, kept, keptStrides);
+            scaler.wholeLastTime = saysWhole;
+        } else {
+            // Only the changed rows, as output rows (even; at two thirds, whole 3-row groups).
+            const int top = std::clamp(changed.top, 0, height);
+            const int bottom = std::clamp(changed.bottom, top, height);
+            const int outTop = scaler.twoThirds ? top / 3 * 2 : top & ~1;
+            const int outBottom = std::min(scaler.twoThirds ? (bottom + 2) / 3 * 2 : (bottom + 1) & ~1, rect.height);
+            if (outBottom > outTop) {
+                convertRows(scaler, pixels, stride, order, rect, outTop, outBottom, kept, keptStrides);
+            }
+            scaler.wholeLastTime = false;
+        }
+        scaler.resultSequence = slot.sequence;
     }
-    convertPackedRgbToI420(pixels, stride, order, rect.width, rect.height, destination, strides);
+    for (int row = 0; row < rect.height; ++row) {
+        std::memcpy(destination[0] + static_cast<std::ptrdiff_t>(row) * strides[0],
+                    kept[0] + static_cast<std::ptrdiff_t>(row) * keptStrides[0], static_cast<std::size_t>(rect.width));
+    }
+    for (int plane = 1; plane < 3; ++plane) {
+        for (int row = 0; row < chromaHeight; ++row) {
+            std::memcpy(destination[plane] + static_cast<std::ptrdiff_t>(row) * strides[plane],
+                        kept[plane] + static_cast<std::ptrdiff_t>(row) * keptStrides[plane],
+                        static_cast<std::size_t>(chromaWidth));
+        }
+    }
+}
+
+void Compositor::convertRows(Scaler& scaler, const std::uint8_t* pixels, int stride, PackedOrder order, Rect rect,
+                             int top, int bottom, std::uint8_t* const planes[3], const int strides[3])
+{
+    const int sourceTop = scaler.twoThirds ? top / 2 * 3 : top;
+    const int sourceRows = scaler.twoThirds ? (bottom - top) / 2 * 3 : bottom - top;
+    const std::uint8_t* source = pixels + static_cast<std::ptrdiff_t>(sourceTop) * stride;
+    std::uint8_t* const band[3] = {planes[0] + static_cast<std::ptrdiff_t>(top) * strides[0],
+                                   planes[1] + static_cast<std::ptrdiff_t>(top / 2) * strides[1],
+                                   planes[2] + static_cast<std::ptrdiff_t>(top / 2) * strides[2]};
+    if (scaler.twoThirds) {
+        // The common 1080p screen in a 720p stream: the source read once, the scaled rows in the cache.
+        scaleTwoThirdsToI420(source, stride, order, rect.width, bottom - top, band, strides, scaler.rows);
+    } else {
+        convertPackedRgbToI420(source, stride, order, rect.width, bottom - top, band, strides);
+    }
+    rowsConverted_ += static_cast<std::uint64_t>(sourceRows);
 }
 
 void Compositor::prepare(Scaler& scaler, const AVFrame* picture, Rect rect, int colorspace, int range)
@@ -330,6 +401,10 @@ void Compositor::prepare(Scaler& scaler, const AVFrame* picture, Rect rect, int 
         scaler.twoThirds = scalesTwoThirds(picture->width, picture->height, rect.width, rect.height);
         const bool scales = picture->width != rect.width || picture->height != rect.height;
         scaler.scaled.assign(scales && !scaler.twoThirds ? pixelBytes(rect.width, rect.height) : 0, 0);
+        scaler.keepsResult = scaler.twoThirds || !scales;
+        scaler.result.assign(scaler.keepsResult ? pixelBytes(rect.width, rect.height) * 3 / 8 : 0, 0);
+        scaler.resultSequence = 0;
+        scaler.wholeLastTime = false;
         scaler.ready = true;
         ++scalersCreated_;
         return;
@@ -337,6 +412,9 @@ void Compositor::prepare(Scaler& scaler, const AVFrame* picture, Rect rect, int 
     scaler.expanded = {};
     scaler.scaled = {};
     scaler.twoThirds = false;
+    scaler.keepsResult = false;
+    scaler.result = {};
+    scaler.resultSequence = 0;
     scaler.context =
         sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), rect.width,
                        rect.height, AV_PIX_FMT_YUV420P, SWS_FAST_BILINEAR, nullptr, nullptr, nullptr);

@@ -230,7 +230,7 @@ public:
             state_->pending.pop_front();
             ++state_->sequence;
         }
-        return {state_->current, state_->sequence};
+        return {state_->current, state_->sequence, {}};
     }
 
 private:

@@ -635,19 +635,19 @@ private:
         const auto now = std::chrono::steady_clock::now();
         const Layout layout = compositor.layout();
         const auto pictureOf = [&](VideoSource* source, SignalWatch& watch, std::atomic<SignalState>& published,
-                                   std::shared_ptr<const AVFrame>& held) -> const AVFrame* {
+                                   VideoSample& held) -> SlotPicture {
             if (source == nullptr) {
-                return nullptr;
+                return {};
             }
-            const VideoSample sample = source->latest(mediaTime);
+            VideoSample sample = source->latest(mediaTime);
             const SignalState state = watch.update(sample.sequence, now);
             published.store(state);
             if (state == SignalState::live || state == SignalState::holding) {
-                held = sample.frame;
-                return held.get();
+                held = std::move(sample);
+                return SlotPicture{held.frame.get(), held.sequence, held.changed};
             }
-            held.reset();
-            return nullptr;
+            held = {};
+            return {};
         };
         if (layout == Layout::screen && scene_->main.video) {
             const int strides[3] = {frame->linesize[0], frame->linesize[1], frame->linesize[2]};
@@ -656,11 +656,12 @@ private:
                 return;
             }
         }
-        const AVFrame* main =
-            layoutUsesMain(layout) ? pictureOf(scene_->main.video.get(), mainWatch, mainState_, heldMain_) : nullptr;
-        const AVFrame* camera = layoutUsesCamera(layout)
-                                    ? pictureOf(scene_->camera.video.get(), cameraWatch, cameraState_, heldCamera_)
-                                    : nullptr;
+        const SlotPicture main = layoutUsesMain(layout)
+                                     ? pictureOf(scene_->main.video.get(), mainWatch, mainState_, heldMain_)
+                                     : SlotPicture{};
+        const SlotPicture camera = layoutUsesCamera(layout)
+                                       ? pictureOf(scene_->camera.video.get(), cameraWatch, cameraState_, heldCamera_)
+                                       : SlotPicture{};
         compositor.compose(frame, main, camera);
     }
 
@@ -669,8 +670,8 @@ private:
     std::unique_ptr<Scene> scene_;
     std::atomic<SignalState> mainState_{SignalState::waiting};
     std::atomic<SignalState> cameraState_{SignalState::waiting};
-    std::shared_ptr<const AVFrame> heldMain_;   // encoder thread
-    std::shared_ptr<const AVFrame> heldCamera_; // encoder thread
+    VideoSample heldMain_;   // encoder thread
+    VideoSample heldCamera_; // encoder thread
     std::atomic<std::int64_t> composeNanoseconds_{0};
     std::int64_t previousComposeNs_ = 0;      // owner thread (sampleScene)
     std::uint64_t previousComposeFrames_ = 0; // owner thread (sampleScene)

@@ -244,7 +244,7 @@ public:
     VideoSample latest(std::chrono::microseconds /*mediaTime*/) override
     {
         const std::lock_guard lock(mutex_);
-        return {latest_, sequence_};
+        return {latest_, sequence_, {}};
     }
 
 private:

@@ -7,6 +7,7 @@
 // Threads: the capture thread (started by start(), joined by stop()/the destructor); latest() on
 // the encoder thread; the latest picture is guarded by a mutex.
 #include "FfmpegSupport.hpp"
+#include "ScreenChanges.hpp"
 #include "SourceInternals.hpp"
 
 #include "hoststudio/media/MediaError.hpp"
@@ -95,8 +96,9 @@ core::Result<InputPtr> openGrab(const std::string& display, const ScreenCaptureO
 
 class ScreenSource final : public VideoSource {
 public:
-    ScreenSource(std::string display, InputPtr input, CodecContextPtr decoder)
-        : display_(std::move(display)), input_(std::move(input)), decoder_(std::move(decoder))
+    ScreenSource(std::string display, InputPtr input, CodecContextPtr decoder, std::unique_ptr<ScreenChanges> changes)
+        : display_(std::move(display)), input_(std::move(input)), decoder_(std::move(decoder)),
+          changes_(std::move(changes))
     {}
     ~ScreenSource() override { stop(); }
     [[nodiscard]] std::string describe() const override { return "screen " + display_; }
@@ -118,7 +120,7 @@ public:
     VideoSample latest(std::chrono::microseconds /*mediaTime*/) override
     {
         const std::lock_guard lock(mutex_);
-        return {latest_, sequence_};
+        return {latest_, sequence_, changed_};
     }
 
 private:
@@ -134,6 +136,9 @@ private:
                 }
                 return;
             }
+            // Right after the grab: what the X server changed since the one before (one packet, one grab).
+            const ChangedRows changed = changes_ ? changes_->afterGrab() : ChangedRows{};
+            bool published = false;
             if (avcodec_send_packet(decoder_.get(), packet.get()) >= 0) {
                 while (avcodec_receive_frame(decoder_.get(), frame.get()) >= 0) {
                     AVFrame* copy = av_frame_clone(frame.get());
@@ -143,9 +148,14 @@ private:
                         const std::lock_guard lock(mutex_);
                         latest_ = makeSharedFrame(copy);
                         ++sequence_;
+                        // After a grab that was not published, its changes are not in this band.
+                        changed_ = lostOne_ ? ChangedRows{} : changed;
+                        lostOne_ = false;
+                        published = true;
                     }
                 }
             }
+            lostOne_ = lostOne_ || !published;
             av_packet_unref(packet.get());
         }
     }
@@ -156,8 +166,11 @@ private:
     std::atomic<bool> stopping_{false};
     std::thread thread_;
     std::mutex mutex_;
-    std::shared_ptr<const AVFrame> latest_; // guarded by mutex_
-    std::uint64_t sequence_ = 0;            // guarded by mutex_
+    std::unique_ptr<ScreenChanges> changes_; // capture thread; null: every picture changed
+    std::shared_ptr<const AVFrame> latest_;  // guarded by mutex_
+    std::uint64_t sequence_ = 0;             // guarded by mutex_
+    ChangedRows changed_;                    // guarded by mutex_
+    bool lostOne_ = false;                   // capture thread: the last grab was not published
 };
 
 } // namespace
@@ -184,7 +197,8 @@ core::Result<OpenedSource> openScreenSource(const ScreenCaptureOptions& options)
         return core::Error{MediaErrc::deviceUnavailable, "screen capture: cannot decode x11grab's pictures"};
     }
     OpenedSource opened;
-    opened.video = std::make_unique<ScreenSource>(*display, std::move(*input), std::move(decoder));
+    opened.video = std::make_unique<ScreenSource>(*display, std::move(*input), std::move(decoder),
+                                                  ScreenChanges::open(*display, options.region, options.drawCursor));
     return opened;
 }
 

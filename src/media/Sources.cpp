@@ -87,7 +87,7 @@ public:
         }
         const int strides[3] = {frame_->linesize[0], frame_->linesize[1], frame_->linesize[2]};
         renderInto(frame_->data, strides, width_, height_, mediaTime.count() * kSyntheticFps / 1000000);
-        return {frame_, ++sequence_};
+        return {frame_, ++sequence_, {}};
     }
 
 private:
@@ -130,7 +130,7 @@ public:
             std::memcpy(frame_->data[0] + static_cast<std::ptrdiff_t>(row) * frame_->linesize[0], row_.data(),
                         row_.size());
         }
-        return {frame_, ++sequence_};
+        return {frame_, ++sequence_, {}};
     }
 
 private:
@@ -146,7 +146,12 @@ public:
         : path_(std::move(path)), picture_(std::move(picture))
     {}
     [[nodiscard]] std::string describe() const override { return "image:" + path_; }
-    VideoSample latest(std::chrono::microseconds /*mediaTime*/) override { return {picture_, ++sequence_}; }
+    VideoSample latest(std::chrono::microseconds /*mediaTime*/) override
+    {
+        // The same picture every time: after the first, nothing changed.
+        const ChangedRows changed = sequence_ == 0 ? ChangedRows{} : ChangedRows::none();
+        return {picture_, ++sequence_, changed};
+    }
 
 private:
     std::string path_;

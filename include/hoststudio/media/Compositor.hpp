@@ -7,7 +7,10 @@
 // synthetic camera) are scaled with libyuv (bilinear, SIMD) and converted by
 // convertPackedRgbToI420 — at exactly two thirds (a 1080p screen in a 720p stream) both in one pass
 // by scaleTwoThirdsToI420; other formats go through libswscale (fast bilinear). Each source's
-// context and buffers are made once per geometry, never per frame.
+// context and buffers are made once per geometry, never per frame. On the packed paths without
+// a general scaling (one to one, two thirds) the compositor keeps its last result: a picture it has
+// drawn already is copied, and the next picture of a source that says which rows changed (the
+// screen) converts only those rows.
 //
 //   screen: the main source full frame        camera: the second source full frame
 //   pip:    the main source full frame, the second in a corner (corner, size, margin as settings)
@@ -18,6 +21,7 @@
 // are pure.
 
 #include "hoststudio/core/Result.hpp"
+#include "hoststudio/media/Sources.hpp"
 
 #include <array>
 #include <cstdint>
@@ -77,6 +81,18 @@ struct Placement {
 inline constexpr std::array<std::uint8_t, 3> kSlateYuv{40, 136, 124};
 inline constexpr std::array<std::uint8_t, 3> kSlateBandYuv{110, 136, 124};
 
+// The byte order of a packed 4-byte RGB pixel (the fourth byte is ignored): B,G,R,x (FFmpeg's
+// BGR0/BGRA, libyuv's "ARGB": the X11 screen) or R,G,B,x (RGB0/RGBA: Qt's camera pictures).
+enum class PackedOrder : std::uint8_t { bgrx, rgbx };
+
+// One source's picture for a frame: the picture (null: the slate), its sequence from the source
+// (0: unknown, never reused) and the rows that changed since the source's previous picture.
+struct SlotPicture {
+    const AVFrame* frame = nullptr;
+    std::uint64_t sequence = 0;
+    ChangedRows changed;
+};
+
 class Compositor {
 public:
     Compositor(int width, int height, Layout layout, PipSettings pip);
@@ -86,13 +102,29 @@ public:
 
     [[nodiscard]] Layout layout() const noexcept { return layout_; }
     // Draws the output into `output` (YUV420P, width×height, writable). A null picture is the slate.
-    void compose(AVFrame* output, const AVFrame* main, const AVFrame* camera);
+    void compose(AVFrame* output, const SlotPicture& main, const SlotPicture& camera);
+    // Pictures without a sequence: each one converted whole.
+    void compose(AVFrame* output, const AVFrame* main, const AVFrame* camera)
+    {
+        compose(output, SlotPicture{main, 0, {}}, SlotPicture{camera, 0, {}});
+    }
     // Scaler contexts created so far (for tests: a steady picture size creates one, once).
     [[nodiscard]] int scalersCreated() const noexcept { return scalersCreated_; }
+    // Source rows the packed paths have converted so far (for tests and the benchmark: a picture
+    // that did not change converts none).
+    [[nodiscard]] std::uint64_t rowsConverted() const noexcept { return rowsConverted_; }
 
 private:
     struct Scaler;
-    void draw(AVFrame* output, const AVFrame* picture, Rect rect, int scalerIndex);
+    void draw(AVFrame* output, const SlotPicture& slot, Rect rect, int scalerIndex);
+    // Those paths keeping their last result: copies it for the same picture again, converts only
+    // the changed rows of the next one.
+    void drawKept(Scaler& scaler, const SlotPicture& slot, const std::uint8_t* pixels, int stride, PackedOrder order,
+                  Rect rect, std::uint8_t* const destination[3], const int strides[3]);
+    // The packed paths without a general scaling: the rectangle's rows [top, bottom) (even) from
+    // the picture's pixels into `planes` (which start at the rectangle's top-left).
+    void convertRows(Scaler& scaler, const std::uint8_t* pixels, int stride, PackedOrder order, Rect rect, int top,
+                     int bottom, std::uint8_t* const planes[3], const int strides[3]);
     // A new picture geometry or format: picks the path (packed RGB or libswscale) and sizes its buffers.
     void prepare(Scaler& scaler, const AVFrame* picture, Rect rect, int colorspace, int range);
 
@@ -102,16 +134,13 @@ private:
     PipSettings pip_;
     std::array<std::unique_ptr<Scaler>, 2> scalers_;
     int scalersCreated_ = 0;
+    std::uint64_t rowsConverted_ = 0;
 };
 
 // Fills a rectangle of a YUV420P frame with the slate.
 void drawSlate(AVFrame* output, Rect rect);
 // Fills a rectangle of a YUV420P frame with one colour.
 void fillRect(AVFrame* output, Rect rect, std::array<std::uint8_t, 3> yuv);
-
-// The byte order of a packed 4-byte RGB pixel (the fourth byte is ignored): B,G,R,x (FFmpeg's
-// BGR0/BGRA, libyuv's "ARGB": the X11 screen) or R,G,B,x (RGB0/RGBA: Qt's camera pictures).
-enum class PackedOrder : std::uint8_t { bgrx, rgbx };
 
 // Converts a packed RGB picture (full range, 4 bytes a pixel, `sourceStride` bytes a row) of
 // width×height to YUV 4:2:0, BT.709 limited range, into `planes` (Y, U, V; `strides` bytes a row).

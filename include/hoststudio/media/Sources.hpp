@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,9 +36,22 @@ using SteadyClock = std::chrono::steady_clock;
 
 inline constexpr int kMixSampleRate = 48000;
 
+// The rows [top, bottom) of a picture that may differ from the source's previous picture (the
+// one of sequence - 1); an empty band: the same picture again. A source that cannot tell says
+// "everything" (the default).
+struct ChangedRows {
+    int top = 0;
+    int bottom = std::numeric_limits<int>::max();
+    [[nodiscard]] static constexpr ChangedRows none() noexcept { return {0, 0}; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return bottom <= top; }
+    [[nodiscard]] constexpr bool covers(int height) const noexcept { return top <= 0 && bottom >= height; }
+    friend constexpr bool operator==(const ChangedRows&, const ChangedRows&) = default;
+};
+
 struct VideoSample {
     std::shared_ptr<const AVFrame> frame; // null: nothing delivered yet
     std::uint64_t sequence = 0;           // 0 with no frame; grows with every new picture
+    ChangedRows changed;                  // what differs from picture sequence - 1
 };
 
 class VideoSource {

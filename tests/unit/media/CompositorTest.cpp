@@ -3,7 +3,8 @@
 // frame (each source lands in its place in its colour, a missing source shows the slate), the
 // scaler cache (one context per steady geometry), and the packed-RGB path: BT.709 values of known
 // colours, odd sizes, padded strides, the SIMD columns and the scalar rest alike, every packed
-// format the same picture.
+// format the same picture; the kept result (a still picture copied, only changed rows converted,
+// the same frame as converting everything).
 #include "TestFrames.hpp"
 
 #include "hoststudio/media/Compositor.hpp"
@@ -516,6 +517,147 @@ TEST(Compositor, ScreenAndCameraPicturesInPictureAsTheyArrive)
     EXPECT_TRUE(isBlue(pixel(output.get(), 1380, 770)));
     EXPECT_TRUE(isBlue(pixel(output.get(), 1400, 750)));
     EXPECT_TRUE(isRed(pixel(output.get(), 100, 1000)));
+}
+
+// Kept results: the packed paths one to one and at two thirds keep what they drew, so a still
+// picture is copied and a picture that says which rows changed converts only those.
+
+// A picture of noise (every row different), BGR0 as the X11 screen gives it.
+Frame noisePicture(int width, int height, std::uint32_t seed)
+{
+    Frame frame = makeFrame(width, height, AV_PIX_FMT_BGR0);
+    frame->color_range = AVCOL_RANGE_JPEG;
+    std::mt19937 random(seed);
+    for (int y = 0; y < height; ++y) {
+        std::uint8_t* line = frame->data[0] + static_cast<std::ptrdiff_t>(y) * frame->linesize[0];
+        for (int x = 0; x < width * 4; ++x) {
+            line[x] = static_cast<std::uint8_t>(random());
+        }
+    }
+    return frame;
+}
+
+// `picture` with rows [top, bottom) drawn over with other noise.
+Frame withNewRows(const AVFrame* picture, int top, int bottom, std::uint32_t seed)
+{
+    Frame frame(av_frame_clone(picture));
+    EXPECT_EQ(av_frame_make_writable(frame.get()), 0);
+    std::mt19937 random(seed);
+    for (int y = top; y < bottom; ++y) {
+        std::uint8_t* line = frame->data[0] + static_cast<std::ptrdiff_t>(y) * frame->linesize[0];
+        for (int x = 0; x < picture->width * 4; ++x) {
+            line[x] = static_cast<std::uint8_t>(random());
+        }
+    }
+    return frame;
+}
+
+// The frame a fresh compositor draws from the pictures, each converted whole.
+Frame composedWhole(int width, int height, Layout layout, const AVFrame* main, const AVFrame* camera)
+{
+    Compositor fresh(width, height, layout, PipSettings{});
+    Frame output = makeFrame(width, height, AV_PIX_FMT_YUV420P);
+    fresh.compose(output.get(), main, camera);
+    return output;
+}
+
+testing::AssertionResult sameFrame(const AVFrame* actual, const AVFrame* expected)
+{
+    for (int plane = 0; plane < 3; ++plane) {
+        const int width = plane == 0 ? expected->width : expected->width / 2;
+        const int height = plane == 0 ? expected->height : expected->height / 2;
+        for (int y = 0; y < height; ++y) {
+            const std::uint8_t* a = actual->data[plane] + static_cast<std::ptrdiff_t>(y) * actual->linesize[plane];
+            const std::uint8_t* b = expected->data[plane] + static_cast<std::ptrdiff_t>(y) * expected->linesize[plane];
+            for (int x = 0; x < width; ++x) {
+                if (a[x] != b[x]) {
+                    return testing::AssertionFailure() << "plane " << plane << " differs at (" << x << "," << y
+                                                       << "): " << int{a[x]} << " instead of " << int{b[x]};
+                }
+            }
+        }
+    }
+    return testing::AssertionSuccess();
+}
+
+TEST(CompositorKeptResult, ConvertingOnlyTheChangedRowsGivesTheWholeConversionsFrame)
+{
+    // Two thirds (a 1080p screen in 720p) and one to one, with the camera over the screen.
+    for (const Size source : {Size{1920, 1080}, Size{1280, 720}}) {
+        SCOPED_TRACE(source.width);
+        Compositor compositor(1280, 720, Layout::pip, PipSettings{});
+        const Frame output = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
+        const Frame camera = solidRgb(640, 360, 16, 176, 64);
+        Frame picture = noisePicture(source.width, source.height, 1);
+        std::uint64_t sequence = 1;
+        compositor.compose(output.get(), SlotPicture{picture.get(), sequence, {}}, SlotPicture{camera.get(), 0, {}});
+        ASSERT_TRUE(sameFrame(output.get(), composedWhole(1280, 720, Layout::pip, picture.get(), camera.get()).get()));
+        // Bands on and off the 2- and 3-row groups, at the top, the bottom and one row alone.
+        const std::vector<std::pair<int, int>> bands{{0, 1}, {301, 302}, {100, 401}, {source.height - 1, source.height},
+                                                     {7, 8}, {2, 5},     {500, 509}};
+        for (const auto& [top, bottom] : bands) {
+            SCOPED_TRACE(top);
+            picture = withNewRows(picture.get(), top, bottom, static_cast<std::uint32_t>(sequence + 100));
+            const std::uint64_t before = compositor.rowsConverted();
+            compositor.compose(output.get(), SlotPicture{picture.get(), ++sequence, ChangedRows{top, bottom}},
+                               SlotPicture{camera.get(), 0, {}});
+            EXPECT_TRUE(
+                sameFrame(output.get(), composedWhole(1280, 720, Layout::pip, picture.get(), camera.get()).get()));
+            // The band's rows and at most the rest of their 2- or 3-row groups (and the camera's 360).
+            EXPECT_LE(compositor.rowsConverted() - before, static_cast<std::uint64_t>(bottom - top + 4 + 360));
+        }
+    }
+}
+
+TEST(CompositorKeptResult, AStillPictureIsCopiedNotConvertedAgain)
+{
+    Compositor compositor(1280, 720, Layout::screen, PipSettings{});
+    const Frame picture = noisePicture(1920, 1080, 2);
+    const Frame expected = composedWhole(1280, 720, Layout::screen, picture.get(), nullptr);
+    compositor.compose(makeFrame(1280, 720, AV_PIX_FMT_YUV420P).get(), SlotPicture{picture.get(), 1, {}}, {});
+    EXPECT_EQ(compositor.rowsConverted(), 1080U);
+    for (std::uint64_t sequence = 2; sequence < 6; ++sequence) {
+        // A new output buffer each time, as the encoder's may be: the whole picture is there.
+        const Frame output = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
+        compositor.compose(output.get(), SlotPicture{picture.get(), sequence, ChangedRows::none()}, {});
+        EXPECT_TRUE(sameFrame(output.get(), expected.get()));
+    }
+    // The same picture held (a source that stopped delivering): its sequence again.
+    const Frame held = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
+    compositor.compose(held.get(), SlotPicture{picture.get(), 5, {}}, {});
+    EXPECT_TRUE(sameFrame(held.get(), expected.get()));
+    EXPECT_EQ(compositor.rowsConverted(), 1080U);
+}
+
+TEST(CompositorKeptResult, AMissedPictureMovingPicturesAndNoSequenceConvertEverything)
+{
+    Compositor compositor(1280, 720, Layout::screen, PipSettings{});
+    const Frame output = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
+    Frame picture = noisePicture(1920, 1080, 3);
+    compositor.compose(output.get(), SlotPicture{picture.get(), 1, {}}, {});
+    const auto composeAndCheck = [&](std::uint64_t sequence, ChangedRows changed, std::uint64_t rows) {
+        const std::uint64_t before = compositor.rowsConverted();
+        compositor.compose(output.get(), SlotPicture{picture.get(), sequence, changed}, {});
+        EXPECT_TRUE(sameFrame(output.get(), composedWhole(1280, 720, Layout::screen, picture.get(), nullptr).get()));
+        EXPECT_EQ(compositor.rowsConverted() - before, rows);
+    };
+    // Picture 2 (rows 0–99 changed) never reached the compositor; picture 3 says rows 600–609.
+    picture = withNewRows(picture.get(), 0, 100, 10);
+    picture = withNewRows(picture.get(), 600, 610, 11);
+    composeAndCheck(3, ChangedRows{600, 610}, 1080);
+    // Moving pictures: each changed everywhere, then still ones again.
+    for (std::uint64_t sequence = 4; sequence < 8; ++sequence) {
+        SCOPED_TRACE(sequence);
+        picture = noisePicture(1920, 1080, static_cast<std::uint32_t>(sequence));
+        composeAndCheck(sequence, {}, 1080);
+    }
+    composeAndCheck(8, ChangedRows::none(), 1080); // the last moving one was not kept
+    composeAndCheck(9, ChangedRows::none(), 0);
+    picture = withNewRows(picture.get(), 30, 33, 12);
+    composeAndCheck(10, ChangedRows{30, 33}, 3);
+    // Without a sequence nothing is kept: the same picture converted again.
+    composeAndCheck(0, ChangedRows::none(), 1080);
+    composeAndCheck(0, ChangedRows::none(), 1080);
 }
 
 } // namespace
