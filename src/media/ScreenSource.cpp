@@ -4,15 +4,18 @@
 // takes the latest picture. A grab that fails mid-stream ends the capture (the compositor then
 // holds the last picture and shows the slate); it never stops the output.
 //
-// Threads: the capture thread (started by start(), joined by stop()/the destructor); latest() on
-// the encoder thread; the latest picture is guarded by a mutex.
+// Threads: the capture thread (started by start(), joined by stop()/the destructor), which grabs a
+// little before each output frame is due on the output clock; latest() on the encoder thread; the
+// latest picture is guarded by a mutex.
 #include "FfmpegSupport.hpp"
 #include "ScreenChanges.hpp"
 #include "SourceInternals.hpp"
 
 #include "hoststudio/media/MediaError.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -25,6 +28,8 @@ extern "C" {
 namespace hoststudio::media::detail {
 
 namespace {
+
+constexpr int kGrabPacingMultiple = 4;
 
 int interruptIfStopping(void* opaque)
 {
@@ -65,7 +70,9 @@ core::Result<InputPtr> openGrab(const std::string& display, const ScreenCaptureO
     }
     std::string url = display;
     AVDictionary* settings = nullptr;
-    av_dict_set(&settings, "framerate", std::to_string(options.fps).c_str(), 0);
+    // The source paces the grabs itself (just before each output frame); x11grab's own pacing, at
+    // a multiple of the rate, never holds a grab back.
+    av_dict_set(&settings, "framerate", std::to_string(options.fps * kGrabPacingMultiple).c_str(), 0);
     av_dict_set(&settings, "draw_mouse", options.drawCursor ? "1" : "0", 0);
     if (options.region) {
         const ScreenRegion& region = *options.region;
@@ -96,22 +103,27 @@ core::Result<InputPtr> openGrab(const std::string& display, const ScreenCaptureO
 
 class ScreenSource final : public VideoSource {
 public:
-    ScreenSource(std::string display, InputPtr input, CodecContextPtr decoder, std::unique_ptr<ScreenChanges> changes)
-        : display_(std::move(display)), input_(std::move(input)), decoder_(std::move(decoder)),
-          changes_(std::move(changes))
+    ScreenSource(std::string display, int fps, InputPtr input, CodecContextPtr decoder,
+                 std::unique_ptr<ScreenChanges> changes)
+        : display_(std::move(display)), period_(std::chrono::nanoseconds(1000000000 / std::max(1, fps))),
+          input_(std::move(input)), decoder_(std::move(decoder)), changes_(std::move(changes))
     {}
     ~ScreenSource() override { stop(); }
     [[nodiscard]] std::string describe() const override { return "screen " + display_; }
 
-    void start(SteadyClock::time_point /*clockStart*/) override
+    void start(SteadyClock::time_point clockStart) override
     {
         if (!thread_.joinable() && !stopping_.load()) {
-            thread_ = std::thread([this] { run(); });
+            thread_ = std::thread([this, clockStart] { run(clockStart); });
         }
     }
     void stop() override
     {
-        stopping_.store(true);
+        {
+            const std::lock_guard lock(wakeMutex_);
+            stopping_.store(true);
+        }
+        wake_.notify_all();
         if (thread_.joinable()) {
             thread_.join();
         }
@@ -124,11 +136,26 @@ public:
     }
 
 private:
-    void run()
+    // Each grab a little before an output frame is due: the picture is fresh when the compositor
+    // takes it (lower latency), and still in the processor's cache. A grab that ran late skips to
+    // the next frame's slot rather than grabbing twice in a row.
+    void run(SteadyClock::time_point clockStart)
     {
         PacketPtr packet(av_packet_alloc());
         FramePtr frame(av_frame_alloc());
+        SteadyClock::time_point next = clockStart - period_ / kGrabLeadDivisor;
         while (!stopping_.load()) {
+            const auto now = SteadyClock::now();
+            if (next < now) {
+                next += period_ * ((now - next) / period_ + 1);
+            }
+            {
+                std::unique_lock lock(wakeMutex_);
+                if (wake_.wait_until(lock, next, [this] { return stopping_.load(); })) {
+                    return;
+                }
+            }
+            next += period_;
             const int result = av_read_frame(input_.get(), packet.get());
             if (result < 0) {
                 if (!stopping_.load()) {
@@ -160,10 +187,16 @@ private:
         }
     }
 
+    // How long before an output frame is due its grab starts: a sixth of a frame (5.6 ms at 30 fps).
+    static constexpr int kGrabLeadDivisor = 6;
+
     std::string display_;
+    std::chrono::nanoseconds period_;
     InputPtr input_;
     CodecContextPtr decoder_;
     std::atomic<bool> stopping_{false};
+    std::mutex wakeMutex_; // with wake_: the capture thread's wait for its next grab, ended by stop()
+    std::condition_variable wake_;
     std::thread thread_;
     std::mutex mutex_;
     std::unique_ptr<ScreenChanges> changes_; // capture thread; null: every picture changed
@@ -197,7 +230,7 @@ core::Result<OpenedSource> openScreenSource(const ScreenCaptureOptions& options)
         return core::Error{MediaErrc::deviceUnavailable, "screen capture: cannot decode x11grab's pictures"};
     }
     OpenedSource opened;
-    opened.video = std::make_unique<ScreenSource>(*display, std::move(*input), std::move(decoder),
+    opened.video = std::make_unique<ScreenSource>(*display, options.fps, std::move(*input), std::move(decoder),
                                                   ScreenChanges::open(*display, options.region, options.drawCursor));
     return opened;
 }
