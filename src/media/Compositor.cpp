@@ -280,33 +280,36 @@ void Compositor::draw(AVFrame* output, const SlotPicture& slot, Rect rect, int s
     }
     // Packed RGB: as 4-byte pixels, scaled to the rectangle (libyuv, SIMD; our own at two thirds),
     // converted into place.
-    const std::uint8_t* pixels = picture->data[0];
-    int stride = picture->linesize[0];
-    PackedOrder order = scaler->packed->order;
-    if (scaler->packed->bytesPerPixel == 3) {
-        const int expandedStride = picture->width * 4;
-        if (scaler->packed->redFirst) {
-            libyuv::RAWToARGB(pixels, stride, scaler->expanded.data(), expandedStride, picture->width, picture->height);
-        } else {
-            libyuv::RGB24ToARGB(pixels, stride, scaler->expanded.data(), expandedStride, picture->width,
-                                picture->height);
-        }
-        pixels = scaler->expanded.data();
-        stride = expandedStride;
-        order = PackedOrder::bgrx;
-    }
     if (scaler->keepsResult) {
-        drawKept(*scaler, slot, pixels, stride, order, rect, destination, strides);
+        drawKept(*scaler, slot, rect, destination, strides);
         return;
     }
+    const PackedPixels packed = packedPixels(*scaler, picture);
     const int scaledStride = rect.width * 4;
-    libyuv::ARGBScale(pixels, stride, picture->width, picture->height, scaler->scaled.data(), scaledStride, rect.width,
-                      rect.height, libyuv::kFilterBilinear);
-    convertPackedRgbToI420(scaler->scaled.data(), scaledStride, order, rect.width, rect.height, destination, strides);
+    libyuv::ARGBScale(packed.pixels, packed.stride, picture->width, picture->height, scaler->scaled.data(),
+                      scaledStride, rect.width, rect.height, libyuv::kFilterBilinear);
+    convertPackedRgbToI420(scaler->scaled.data(), scaledStride, packed.order, rect.width, rect.height, destination,
+                           strides);
 }
 
-void Compositor::drawKept(Scaler& scaler, const SlotPicture& slot, const std::uint8_t* pixels, int stride,
-                          PackedOrder order, Rect rect, std::uint8_t* const destination[3], const int strides[3])
+Compositor::PackedPixels Compositor::packedPixels(Scaler& scaler, const AVFrame* picture)
+{
+    if (scaler.packed->bytesPerPixel == 4) {
+        return {picture->data[0], picture->linesize[0], scaler.packed->order};
+    }
+    const int expandedStride = picture->width * 4;
+    if (scaler.packed->redFirst) {
+        libyuv::RAWToARGB(picture->data[0], picture->linesize[0], scaler.expanded.data(), expandedStride,
+                          picture->width, picture->height);
+    } else {
+        libyuv::RGB24ToARGB(picture->data[0], picture->linesize[0], scaler.expanded.data(), expandedStride,
+                            picture->width, picture->height);
+    }
+    return {scaler.expanded.data(), expandedStride, PackedOrder::bgrx};
+}
+
+void Compositor::drawKept(Scaler& scaler, const SlotPicture& slot, Rect rect, std::uint8_t* const destination[3],
+                          const int strides[3])
 {
     const int chromaWidth = rect.width / 2;
     const int chromaHeight = rect.height / 2;
@@ -320,15 +323,16 @@ void Compositor::drawKept(Scaler& scaler, const SlotPicture& slot, const std::ui
         const int height = slot.frame->height;
         const bool follows = slot.sequence != 0 && keptValid && slot.sequence == scaler.resultSequence + 1;
         const ChangedRows changed = follows ? slot.changed : ChangedRows{};
+        const PackedPixels packed = packedPixels(scaler, slot.frame); // only when something is converted
         if (changed.covers(height)) {
             const bool saysWhole = slot.changed.covers(height);
             if (slot.sequence == 0 || (saysWhole && scaler.wholeLastTime)) {
                 // Moving pictures (changed everywhere twice running): straight into the output.
-                convertRows(scaler, pixels, stride, order, rect, 0, rect.height, destination, strides);
+                convertRows(scaler, packed, rect, 0, rect.height, destination, strides);
                 scaler.resultSequence = 0;
                 return;
             }
-            convertRows(scaler, pixels, stride, order, rect, 0, rect.height, kept, keptStrides);
+            convertRows(scaler, packed, rect, 0, rect.height, kept, keptStrides);
             scaler.wholeLastTime = saysWhole;
         } else {
             // Only the changed rows, as output rows (even; at two thirds, whole 3-row groups).
@@ -337,7 +341,7 @@ void Compositor::drawKept(Scaler& scaler, const SlotPicture& slot, const std::ui
             const int outTop = scaler.twoThirds ? top / 3 * 2 : top & ~1;
             const int outBottom = std::min(scaler.twoThirds ? (bottom + 2) / 3 * 2 : (bottom + 1) & ~1, rect.height);
             if (outBottom > outTop) {
-                convertRows(scaler, pixels, stride, order, rect, outTop, outBottom, kept, keptStrides);
+                convertRows(scaler, packed, rect, outTop, outBottom, kept, keptStrides);
             }
             scaler.wholeLastTime = false;
         }
@@ -356,20 +360,20 @@ void Compositor::drawKept(Scaler& scaler, const SlotPicture& slot, const std::ui
     }
 }
 
-void Compositor::convertRows(Scaler& scaler, const std::uint8_t* pixels, int stride, PackedOrder order, Rect rect,
-                             int top, int bottom, std::uint8_t* const planes[3], const int strides[3])
+void Compositor::convertRows(Scaler& scaler, const PackedPixels& packed, Rect rect, int top, int bottom,
+                             std::uint8_t* const planes[3], const int strides[3])
 {
     const int sourceTop = scaler.twoThirds ? top / 2 * 3 : top;
     const int sourceRows = scaler.twoThirds ? (bottom - top) / 2 * 3 : bottom - top;
-    const std::uint8_t* source = pixels + static_cast<std::ptrdiff_t>(sourceTop) * stride;
+    const std::uint8_t* source = packed.pixels + static_cast<std::ptrdiff_t>(sourceTop) * packed.stride;
     std::uint8_t* const band[3] = {planes[0] + static_cast<std::ptrdiff_t>(top) * strides[0],
                                    planes[1] + static_cast<std::ptrdiff_t>(top / 2) * strides[1],
                                    planes[2] + static_cast<std::ptrdiff_t>(top / 2) * strides[2]};
     if (scaler.twoThirds) {
         // The common 1080p screen in a 720p stream: the source read once, the scaled rows in the cache.
-        scaleTwoThirdsToI420(source, stride, order, rect.width, bottom - top, band, strides, scaler.rows);
+        scaleTwoThirdsToI420(source, packed.stride, packed.order, rect.width, bottom - top, band, strides, scaler.rows);
     } else {
-        convertPackedRgbToI420(source, stride, order, rect.width, bottom - top, band, strides);
+        convertPackedRgbToI420(source, packed.stride, packed.order, rect.width, bottom - top, band, strides);
     }
     rowsConverted_ += static_cast<std::uint64_t>(sourceRows);
 }

@@ -116,15 +116,22 @@ public:
 
 private:
     struct Scaler;
+    // A packed picture as 4-byte pixels (a 3-byte one expanded into the scaler's buffer).
+    struct PackedPixels {
+        const std::uint8_t* pixels = nullptr;
+        int stride = 0;
+        PackedOrder order = PackedOrder::bgrx;
+    };
     void draw(AVFrame* output, const SlotPicture& slot, Rect rect, int scalerIndex);
-    // Those paths keeping their last result: copies it for the same picture again, converts only
-    // the changed rows of the next one.
-    void drawKept(Scaler& scaler, const SlotPicture& slot, const std::uint8_t* pixels, int stride, PackedOrder order,
-                  Rect rect, std::uint8_t* const destination[3], const int strides[3]);
-    // The packed paths without a general scaling: the rectangle's rows [top, bottom) (even) from
-    // the picture's pixels into `planes` (which start at the rectangle's top-left).
-    void convertRows(Scaler& scaler, const std::uint8_t* pixels, int stride, PackedOrder order, Rect rect, int top,
-                     int bottom, std::uint8_t* const planes[3], const int strides[3]);
+    static PackedPixels packedPixels(Scaler& scaler, const AVFrame* picture);
+    // The packed paths keeping their last result (one to one, two thirds): copies it for the same
+    // picture again, converts only the changed rows of the next one.
+    void drawKept(Scaler& scaler, const SlotPicture& slot, Rect rect, std::uint8_t* const destination[3],
+                  const int strides[3]);
+    // Those paths: the rectangle's rows [top, bottom) (even) from the picture into `planes` (which
+    // start at the rectangle's top-left).
+    void convertRows(Scaler& scaler, const PackedPixels& packed, Rect rect, int top, int bottom,
+                     std::uint8_t* const planes[3], const int strides[3]);
     // A new picture geometry or format: picks the path (packed RGB or libswscale) and sizes its buffers.
     void prepare(Scaler& scaler, const AVFrame* picture, Rect rect, int colorspace, int range);
 

@@ -611,22 +611,27 @@ TEST(CompositorKeptResult, ConvertingOnlyTheChangedRowsGivesTheWholeConversionsF
 
 TEST(CompositorKeptResult, AStillPictureIsCopiedNotConvertedAgain)
 {
-    Compositor compositor(1280, 720, Layout::screen, PipSettings{});
-    const Frame picture = noisePicture(1920, 1080, 2);
-    const Frame expected = composedWhole(1280, 720, Layout::screen, picture.get(), nullptr);
-    compositor.compose(makeFrame(1280, 720, AV_PIX_FMT_YUV420P).get(), SlotPicture{picture.get(), 1, {}}, {});
-    EXPECT_EQ(compositor.rowsConverted(), 1080U);
-    for (std::uint64_t sequence = 2; sequence < 6; ++sequence) {
-        // A new output buffer each time, as the encoder's may be: the whole picture is there.
-        const Frame output = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
-        compositor.compose(output.get(), SlotPicture{picture.get(), sequence, ChangedRows::none()}, {});
-        EXPECT_TRUE(sameFrame(output.get(), expected.get()));
+    // The screen at two thirds, and a 3-byte still image (a slate) one to one.
+    for (const bool screen : {true, false}) {
+        SCOPED_TRACE(screen ? "screen" : "image");
+        Compositor compositor(1280, 720, Layout::screen, PipSettings{});
+        const Frame picture = screen ? noisePicture(1920, 1080, 2) : splitPicture(1280, 720, AV_PIX_FMT_RGB24);
+        const auto rows = static_cast<std::uint64_t>(picture->height);
+        const Frame expected = composedWhole(1280, 720, Layout::screen, picture.get(), nullptr);
+        compositor.compose(makeFrame(1280, 720, AV_PIX_FMT_YUV420P).get(), SlotPicture{picture.get(), 1, {}}, {});
+        EXPECT_EQ(compositor.rowsConverted(), rows);
+        for (std::uint64_t sequence = 2; sequence < 6; ++sequence) {
+            // A new output buffer each time, as the encoder's may be: the whole picture is there.
+            const Frame output = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
+            compositor.compose(output.get(), SlotPicture{picture.get(), sequence, ChangedRows::none()}, {});
+            EXPECT_TRUE(sameFrame(output.get(), expected.get()));
+        }
+        // The same picture held (a source that stopped delivering): its sequence again.
+        const Frame held = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
+        compositor.compose(held.get(), SlotPicture{picture.get(), 5, {}}, {});
+        EXPECT_TRUE(sameFrame(held.get(), expected.get()));
+        EXPECT_EQ(compositor.rowsConverted(), rows);
     }
-    // The same picture held (a source that stopped delivering): its sequence again.
-    const Frame held = makeFrame(1280, 720, AV_PIX_FMT_YUV420P);
-    compositor.compose(held.get(), SlotPicture{picture.get(), 5, {}}, {});
-    EXPECT_TRUE(sameFrame(held.get(), expected.get()));
-    EXPECT_EQ(compositor.rowsConverted(), 1080U);
 }
 
 TEST(CompositorKeptResult, AMissedPictureMovingPicturesAndNoSequenceConvertEverything)
