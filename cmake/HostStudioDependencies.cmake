@@ -17,8 +17,9 @@ find_package(nlohmann_json 3.10 REQUIRED)
 pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET
   libavcodec libavformat libavutil libswscale libswresample libavdevice)
 pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
-# The screen source asks the X server what changed (DAMAGE, XFixes regions and cursor events).
-pkg_check_modules(XCB REQUIRED IMPORTED_TARGET xcb xcb-damage xcb-xfixes)
+# The screen source asks the X server what changed (DAMAGE, XFixes regions and cursor events) and
+# which monitors it has (RandR).
+pkg_check_modules(XCB REQUIRED IMPORTED_TARGET xcb xcb-damage xcb-xfixes xcb-randr)
 
 if(HOSTSTUDIO_BUILD_TESTS)
   find_package(GTest 1.10 REQUIRED)

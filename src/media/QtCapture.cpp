@@ -411,7 +411,23 @@ std::vector<CaptureDevice> listCaptureDevices(const std::string& display)
         screen.id = display;
         screen.error = size.error().describe();
     }
+    const bool screenWorks = screen.error.empty();
     devices.push_back(std::move(screen));
+    if (screenWorks) {
+        auto monitors = listScreenMonitors(display);
+        for (const ScreenMonitor& monitor : monitors ? *monitors : std::vector<ScreenMonitor>{}) {
+            CaptureDevice device;
+            device.kind = "monitor";
+            device.id = monitor.name;
+            device.name = "monitor " + monitor.name;
+            device.isDefault = monitor.primary;
+            device.x = monitor.area.x;
+            device.y = monitor.area.y;
+            device.width = monitor.area.width;
+            device.height = monitor.area.height;
+            devices.push_back(std::move(device));
+        }
+    }
     return devices;
 }
 

@@ -58,7 +58,8 @@ struct ScreenChanges::Connection {
 };
 
 std::unique_ptr<ScreenChanges> ScreenChanges::open(const std::string& display,
-                                                   const std::optional<ScreenRegion>& region, bool cursorDrawn)
+                                                   const std::optional<ScreenRegion>& region, bool cursorDrawn,
+                                                   std::uint32_t window)
 {
     auto connection = std::make_unique<Connection>();
     int screenNumber = 0;
@@ -93,8 +94,18 @@ std::unique_ptr<ScreenChanges> ScreenChanges::open(const std::string& display,
     if (!fixesReply || fixesReply->major_version < 2 || !damageReply) {
         return unavailable("the X server's XFixes is older than version 2");
     }
+    int drawableHeight = screens.data->height_in_pixels;
+    if (window != 0) {
+        const ReplyPtr<xcb_get_geometry_reply_t> geometry(
+            xcb_get_geometry_reply(connection->xcb, xcb_get_geometry(connection->xcb, window), nullptr));
+        if (!geometry) {
+            return unavailable("no such window");
+        }
+        drawableHeight = geometry->height;
+    }
     connection->damage = xcb_generate_id(connection->xcb);
-    xcb_damage_create(connection->xcb, connection->damage, connection->root, XCB_DAMAGE_REPORT_LEVEL_NON_EMPTY);
+    xcb_damage_create(connection->xcb, connection->damage, window != 0 ? window : connection->root,
+                      XCB_DAMAGE_REPORT_LEVEL_NON_EMPTY);
     connection->region = xcb_generate_id(connection->xcb);
     xcb_xfixes_create_region(connection->xcb, connection->region, 0, nullptr);
     connection->cursorDrawn = cursorDrawn;
@@ -102,8 +113,8 @@ std::unique_ptr<ScreenChanges> ScreenChanges::open(const std::string& display,
         connection->cursorEvent = static_cast<std::uint8_t>(fixes->first_event + XCB_XFIXES_CURSOR_NOTIFY);
         xcb_xfixes_select_cursor_input(connection->xcb, connection->root, XCB_XFIXES_CURSOR_NOTIFY_MASK_DISPLAY_CURSOR);
     }
-    connection->top = region ? region->y : 0;
-    connection->bottom = region ? region->y + region->height : screens.data->height_in_pixels;
+    connection->top = region && window == 0 ? region->y : 0;
+    connection->bottom = region && window == 0 ? region->y + region->height : drawableHeight;
     xcb_flush(connection->xcb);
     if (xcb_connection_has_error(connection->xcb) != 0) {
         return unavailable("the X server closed the connection");

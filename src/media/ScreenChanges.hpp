@@ -16,6 +16,7 @@
 
 #include "hoststudio/media/Sources.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,8 +27,10 @@ class ScreenChanges {
 public:
     // A connection of its own to `display`; null (and a log line) when the server has no DAMAGE or
     // XFixes or cannot be reached: then the caller treats every picture as changed.
-    [[nodiscard]] static std::unique_ptr<ScreenChanges>
-    open(const std::string& display, const std::optional<ScreenRegion>& region, bool cursorDrawn);
+    // `window` (not 0): that window is grabbed, its own rows; else the root window, or `region` of it.
+    [[nodiscard]] static std::unique_ptr<ScreenChanges> open(const std::string& display,
+                                                             const std::optional<ScreenRegion>& region,
+                                                             bool cursorDrawn, std::uint32_t window = 0);
     ~ScreenChanges();
     ScreenChanges(const ScreenChanges&) = delete;
     ScreenChanges& operator=(const ScreenChanges&) = delete;

@@ -74,6 +74,9 @@ core::Result<InputPtr> openGrab(const std::string& display, const ScreenCaptureO
     // a multiple of the rate, never holds a grab back.
     av_dict_set(&settings, "framerate", std::to_string(options.fps * kGrabPacingMultiple).c_str(), 0);
     av_dict_set(&settings, "draw_mouse", options.drawCursor ? "1" : "0", 0);
+    if (options.window != 0) {
+        av_dict_set(&settings, "window_id", std::to_string(options.window).c_str(), 0);
+    }
     if (options.region) {
         const ScreenRegion& region = *options.region;
         url += "+" + std::to_string(region.x) + "," + std::to_string(region.y);
@@ -95,6 +98,9 @@ core::Result<InputPtr> openGrab(const std::string& display, const ScreenCaptureO
         std::string why = lastFfmpegLogError();
         if (why.empty()) {
             why = ffmpegErrorText(result);
+        }
+        if (options.window != 0) {
+            why += " (check the window id: xwininfo shows it)";
         }
         return core::Error{MediaErrc::deviceUnavailable, "screen capture of X11 display " + display + ": " + why};
     }
@@ -206,14 +212,50 @@ private:
     bool lostOne_ = false;                   // capture thread: the last grab was not published
 };
 
+// A monitor by name as the region it covers; at most one of region, monitor and window.
+core::Result<ScreenCaptureOptions> resolveArea(const std::string& display, ScreenCaptureOptions options)
+{
+    const int chosen = (options.region ? 1 : 0) + (options.monitor.empty() ? 0 : 1) + (options.window != 0 ? 1 : 0);
+    if (chosen > 1) {
+        return core::Error{MediaErrc::invalidSettings,
+                           "screen capture: choose one of a region, a monitor and a window, not several"};
+    }
+    if (options.monitor.empty()) {
+        return options;
+    }
+    auto monitors = listScreenMonitors(display);
+    if (!monitors) {
+        return monitors.error();
+    }
+    std::string names;
+    for (const ScreenMonitor& monitor : *monitors) {
+        if (monitor.name == options.monitor) {
+            options.region = monitor.area;
+            return options;
+        }
+        names += (names.empty() ? "" : ", ") + monitor.name + " (" + std::to_string(monitor.area.width) + "x" +
+                 std::to_string(monitor.area.height) + "+" + std::to_string(monitor.area.x) + "+" +
+                 std::to_string(monitor.area.y) + ")";
+    }
+    return core::Error{MediaErrc::deviceUnavailable,
+                       "screen capture: no monitor '" + options.monitor + "' on X11 display " + display +
+                           (names.empty() ? std::string("; it names no monitors (capture the whole screen or a region)")
+                                          : "; its monitors: " + names)};
+}
+
 } // namespace
 
-core::Result<OpenedSource> openScreenSource(const ScreenCaptureOptions& options)
+core::Result<OpenedSource> openScreenSource(const ScreenCaptureOptions& requested)
 {
-    auto display = resolveDisplay(options.display);
+    auto display = resolveDisplay(requested.display);
     if (!display) {
         return display.error();
     }
+    auto resolved = resolveArea(*display, requested);
+    if (!resolved) {
+        return resolved.error();
+    }
+    const ScreenCaptureOptions& options = *resolved;
     auto input = openGrab(*display, options, nullptr);
     if (!input) {
         return input.error();
@@ -230,8 +272,9 @@ core::Result<OpenedSource> openScreenSource(const ScreenCaptureOptions& options)
         return core::Error{MediaErrc::deviceUnavailable, "screen capture: cannot decode x11grab's pictures"};
     }
     OpenedSource opened;
-    opened.video = std::make_unique<ScreenSource>(*display, options.fps, std::move(*input), std::move(decoder),
-                                                  ScreenChanges::open(*display, options.region, options.drawCursor));
+    opened.video = std::make_unique<ScreenSource>(
+        *display, options.fps, std::move(*input), std::move(decoder),
+        ScreenChanges::open(*display, options.region, options.drawCursor, options.window));
     return opened;
 }
 

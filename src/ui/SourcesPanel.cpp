@@ -19,6 +19,8 @@ namespace hoststudio::ui {
 namespace {
 
 constexpr int kMeterFloorDb = -60;
+// The main-source picker's value for one monitor of the screen: the prefix, then its name.
+constexpr QLatin1String kMonitorPrefix("monitor:");
 
 QString fromStd(const std::string& text)
 {
@@ -130,9 +132,13 @@ void SourcesPanel::setDevices(const std::vector<media::CaptureDevice>& devices)
     std::vector<std::pair<QString, QString>> microphones{{tr("No microphone"), QStringLiteral("none")},
                                                          {tr("Default microphone"), QStringLiteral("default")}};
     bool screenUsable = false;
+    std::vector<std::pair<QString, QString>> monitors;
     for (const media::CaptureDevice& device : devices) {
         if (device.kind == "screen" && device.error.empty()) {
             screenUsable = true;
+        } else if (device.kind == "monitor") {
+            monitors.emplace_back(tr("Monitor %1 (%2×%3)").arg(fromStd(device.id)).arg(device.width).arg(device.height),
+                                  kMonitorPrefix + fromStd(device.id));
         } else if (device.kind == "camera") {
             cameras.emplace_back(fromStd(device.name), QStringLiteral("camera:") + fromStd(device.id));
         } else if (device.kind == "microphone") {
@@ -141,6 +147,10 @@ void SourcesPanel::setDevices(const std::vector<media::CaptureDevice>& devices)
     }
     if (screenUsable) {
         mains.emplace_back(tr("Whole screen"), QStringLiteral("screen"));
+        // One monitor is the whole screen; with several, each can be shared alone.
+        if (monitors.size() > 1) {
+            mains.insert(mains.end(), monitors.begin(), monitors.end());
+        }
     }
     mains.emplace_back(tr("Test pattern"), QStringLiteral("testpattern"));
     cameras.emplace_back(tr("Synthetic camera (test)"), QStringLiteral("synthetic-camera"));
@@ -174,7 +184,12 @@ void SourcesPanel::updateLayouts()
 media::SceneConfig SourcesPanel::scene() const
 {
     media::SceneConfig scene;
-    scene.source = mainSource_->currentData().toString().toStdString();
+    const QString main = mainSource_->currentData().toString();
+    scene.source = main.toStdString();
+    if (main.startsWith(kMonitorPrefix)) {
+        scene.source = "screen";
+        scene.screen.monitor = main.mid(kMonitorPrefix.size()).toStdString();
+    }
     scene.camera = camera_->currentData().toString().toStdString();
     scene.microphone = microphone_->currentData().toString().toStdString();
     scene.microphoneMuted = mute_->isChecked();

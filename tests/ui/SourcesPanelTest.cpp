@@ -17,9 +17,10 @@ namespace {
 
 std::vector<media::CaptureDevice> devices(bool screenWorks)
 {
-    media::CaptureDevice screen{"screen", ":0", "Screen :0", true, 1280, 720, screenWorks ? "" : "no X11 display"};
-    media::CaptureDevice mic{"microphone", "sine_input", "Sine source", false, 0, 0, ""};
-    media::CaptureDevice camera{"camera", "/dev/video0", "USB camera", true, 0, 0, ""};
+    media::CaptureDevice screen{
+        "screen", ":0", "Screen :0", true, 0, 0, 1280, 720, screenWorks ? "" : "no X11 display"};
+    media::CaptureDevice mic{"microphone", "sine_input", "Sine source", false, 0, 0, 0, 0, ""};
+    media::CaptureDevice camera{"camera", "/dev/video0", "USB camera", true, 0, 0, 0, 0, ""};
     return {screen, mic, camera};
 }
 
@@ -36,6 +37,28 @@ TEST(SourcesPanel, DevicesFillThePickersAndTheScreenIsTheDefault)
     EXPECT_GE(cameras->findData(QStringLiteral("camera:/dev/video0")), 0);
     auto* microphones = panel.findChild<QComboBox*>(QStringLiteral("microphonePicker"));
     EXPECT_GE(microphones->findData(QStringLiteral("sine_input")), 0);
+}
+
+TEST(SourcesPanel, WithSeveralMonitorsEachCanBeSharedAlone)
+{
+    SourcesPanel panel;
+    std::vector<media::CaptureDevice> listed = devices(true);
+    auto* mains = panel.findChild<QComboBox*>(QStringLiteral("screenPicker"));
+    ASSERT_NE(mains, nullptr);
+    listed.push_back({"monitor", "screen", "monitor screen", true, 0, 0, 1280, 720, ""});
+    panel.setDevices(listed);
+    EXPECT_LT(mains->findData(QStringLiteral("monitor:screen")), 0) << "one monitor: the whole screen is it";
+    listed.back() = {"monitor", "DP-1", "monitor DP-1", true, 0, 0, 1920, 1080, ""};
+    listed.push_back({"monitor", "HDMI-1", "monitor HDMI-1", false, 1920, 0, 1280, 1024, ""});
+    panel.setDevices(listed);
+    const int hdmi = mains->findData(QStringLiteral("monitor:HDMI-1"));
+    ASSERT_GE(hdmi, 0);
+    EXPECT_EQ(mains->itemText(hdmi), QStringLiteral("Monitor HDMI-1 (1280×1024)"));
+    EXPECT_TRUE(panel.scene().screen.monitor.empty()) << "the whole screen stays the default";
+    mains->setCurrentIndex(hdmi);
+    const media::SceneConfig scene = panel.scene();
+    EXPECT_EQ(scene.source, "screen");
+    EXPECT_EQ(scene.screen.monitor, "HDMI-1");
 }
 
 TEST(SourcesPanel, WithoutAScreenTheTestPatternFillsThePictureAndSaysWhy)

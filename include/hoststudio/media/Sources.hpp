@@ -166,9 +166,22 @@ struct ScreenRegion {
 struct ScreenCaptureOptions {
     std::string display;                // X11 display; empty: $DISPLAY
     std::optional<ScreenRegion> region; // none: the whole screen
+    std::string monitor;                // a monitor's name (RandR): its part of the screen
+    std::uint32_t window = 0;           // an X window's id: that window alone (0: none)
     bool drawCursor = true;
     int fps = 30; // the output frame rate
 };
+
+// A monitor of an X11 screen (RandR 1.5 monitors: one per connected output, or as configured).
+struct ScreenMonitor {
+    std::string name;
+    ScreenRegion area;
+    bool primary = false;
+};
+// The monitors of the screen at `display` (empty: $DISPLAY).
+[[nodiscard]] core::Result<std::vector<ScreenMonitor>> listScreenMonitors(const std::string& display);
+// An X window id as the user writes it: decimal or 0x… hexadecimal, not 0.
+[[nodiscard]] core::Result<std::uint32_t> parseWindowId(std::string_view text);
 
 struct FileSourceOptions {
     bool loop = true;
@@ -198,11 +211,13 @@ inline constexpr std::uint8_t kSyntheticCameraBarRgb[3] = {96, 224, 128};
 
 // Capture devices, for `hoststudio devices` and the device pickers.
 struct CaptureDevice {
-    std::string kind; // "camera", "microphone", "screen"
+    std::string kind; // "camera", "microphone", "screen", "monitor"
     std::string id;
     std::string name;
     bool isDefault = false;
-    int width = 0; // screens
+    int x = 0; // monitors: where on the screen
+    int y = 0;
+    int width = 0; // screens and monitors
     int height = 0;
     std::string error; // a screen that cannot be captured, and why
 };

@@ -3,8 +3,11 @@
 //   {"kind":"camera","id":…,"name":…,"default":true}
 //   {"kind":"microphone","id":…,"name":…,"default":false}
 //   {"kind":"screen","id":":0","name":"X11 screen :0","width":1920,"height":1080,"default":true}
+//   {"kind":"monitor","id":"HDMI-1","name":"monitor HDMI-1","x":1920,"y":0,"width":1920,"height":1080,
+//    "default":false}   (its part of the screen, for --screen-monitor; "default": the primary one)
 // A screen that cannot be captured (no DISPLAY, Wayland without XWayland) is listed with an
-// "error" saying why. Cameras and microphones come from Qt Multimedia, the screen from x11grab.
+// "error" saying why. Cameras and microphones come from Qt Multimedia, the screen from x11grab,
+// its monitors from RandR.
 // Exit status 0, or 2 on a usage error.
 #include "hoststudio/app/Verb.hpp"
 #include "hoststudio/media/Sources.hpp"
@@ -35,7 +38,11 @@ int runDevicesVerb(VerbContext& context)
             {QStringLiteral("name"), QString::fromStdString(device.name)},
             {QStringLiteral("default"), device.isDefault},
         };
-        if (device.kind == "screen" && device.error.empty()) {
+        if (device.kind == "monitor") {
+            line.insert(QStringLiteral("x"), device.x);
+            line.insert(QStringLiteral("y"), device.y);
+        }
+        if ((device.kind == "screen" || device.kind == "monitor") && device.error.empty()) {
             line.insert(QStringLiteral("width"), device.width);
             line.insert(QStringLiteral("height"), device.height);
         }

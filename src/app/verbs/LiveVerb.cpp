@@ -6,13 +6,14 @@
 //                   [--camera SRC] [--layout screen|camera|pip|side|slate]
 //                   [--pip-corner top-left|top-right|bottom-left|bottom-right] [--pip-size 0.1–0.5]
 //                   [--mic DEVICE|default|none] [--mic-mute] [--mic-gain G] [--media-gain G]
-//                   [--display :N] [--screen-region WxH+X+Y] [--cursor on|off] [--no-loop]
+//                   [--display :N] [--screen-region WxH+X+Y | --screen-monitor NAME | --screen-window ID]
+//                   [--cursor on|off] [--no-loop]
 //                   [--duration S] [--preset NAME] [--ca-file PEM] [--tune zerolatency|none]
 //                   [--send-buffer-kb N]
 //
 // The layout defaults to pip when --camera is given, else screen. A file loops unless --no-loop.
 // Without --to the whole session goes live (SessionVerbs.cpp) with the same scene options (--source,
-// --camera, --layout, --pip-*, --mic*, --media-gain, --display, --screen-region, --cursor,
+// --camera, --layout, --pip-*, --mic*, --media-gain, --display, --screen-region/-monitor/-window, --cursor,
 // --no-loop), parsed here by the same parser; a bad value is refused before anything starts.
 // Every stats line carries the scene: each source's state (live, holding, lost, waiting) and the
 // audio levels (peak/RMS dBFS per source and of the mix). SIGUSR2 toggles the microphone's mute.
@@ -115,10 +116,11 @@ std::optional<double> parseNumber(const QString& value, double low, double high)
 bool takeSceneOption(const QStringList& arguments, qsizetype& index, SceneArguments& parsed, QString& error)
 {
     static const QStringList withValue{
-        QStringLiteral("--source"),        QStringLiteral("--camera"),     QStringLiteral("--layout"),
-        QStringLiteral("--pip-corner"),    QStringLiteral("--pip-size"),   QStringLiteral("--mic"),
-        QStringLiteral("--mic-gain"),      QStringLiteral("--media-gain"), QStringLiteral("--display"),
-        QStringLiteral("--screen-region"), QStringLiteral("--cursor"),
+        QStringLiteral("--source"),        QStringLiteral("--camera"),         QStringLiteral("--layout"),
+        QStringLiteral("--pip-corner"),    QStringLiteral("--pip-size"),       QStringLiteral("--mic"),
+        QStringLiteral("--mic-gain"),      QStringLiteral("--media-gain"),     QStringLiteral("--display"),
+        QStringLiteral("--screen-region"), QStringLiteral("--screen-monitor"), QStringLiteral("--screen-window"),
+        QStringLiteral("--cursor"),
     };
     media::SceneConfig& scene = parsed.scene;
     const QString& name = arguments[index];
@@ -183,6 +185,16 @@ bool takeSceneOption(const QStringList& arguments, qsizetype& index, SceneArgume
             return true;
         }
         scene.screen.region = *region;
+    } else if (name == QLatin1String("--screen-monitor")) {
+        scene.screen.monitor = value.toStdString();
+        ok = !value.isEmpty();
+    } else if (name == QLatin1String("--screen-window")) {
+        const auto window = media::parseWindowId(value.toStdString());
+        if (!window) {
+            error = fromStd(window.error().detail());
+            return true;
+        }
+        scene.screen.window = *window;
     } else if (name == QLatin1String("--cursor")) {
         ok = value == QLatin1String("on") || value == QLatin1String("off");
         scene.screen.drawCursor = value == QLatin1String("on");

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The screen source against a real X server (a private Xvfb per test): what the X server says
 // changed between two grabs (ScreenChanges: drawing on the root window and inside a window, a
-// region of the screen, the cursor moving), and the whole path — x11grab pictures with their
-// changed rows into the compositor — giving exactly the frames that converting every picture whole
+// region of the screen, the cursor moving), a monitor and a window captured alone, and the whole path — x11grab
+// pictures with their changed rows into the compositor — giving exactly the frames that converting every picture whole
 // gives while parts of the screen are redrawn, with far fewer rows converted.
 #include "ScreenChanges.hpp"
 
@@ -74,6 +74,18 @@ protected:
         sync();
     }
     void sync() { std::free(xcb_get_input_focus_reply(xcb_, xcb_get_input_focus(xcb_), nullptr)); }
+    // A window of another client, shown (override-redirect: no window manager here).
+    xcb_window_t mapWindow(std::int16_t x, std::int16_t y, std::uint16_t width, std::uint16_t height)
+    {
+        const xcb_window_t window = xcb_generate_id(xcb_);
+        const std::uint32_t overrideRedirect = 1;
+        xcb_create_window(xcb_, XCB_COPY_FROM_PARENT, window, root_, x, y, width, height, 0,
+                          XCB_WINDOW_CLASS_INPUT_OUTPUT, XCB_COPY_FROM_PARENT, XCB_CW_OVERRIDE_REDIRECT,
+                          &overrideRedirect);
+        xcb_map_window(xcb_, window);
+        sync();
+        return window;
+    }
 
     std::unique_ptr<hoststudio::testing::ChildProcess> server_;
     std::string display_;
@@ -102,13 +114,7 @@ TEST_F(ScreenSourceTest, DrawingOnTheRootWindowIsReportedForTwoGrabsThenNothing)
 
 TEST_F(ScreenSourceTest, DrawingInsideAWindowAndARegionOfTheScreen)
 {
-    // A window of another client (override-redirect: no window manager here) at (200, 400).
-    const xcb_window_t window = xcb_generate_id(xcb_);
-    const std::uint32_t values[] = {1};
-    xcb_create_window(xcb_, XCB_COPY_FROM_PARENT, window, root_, 200, 400, 300, 100, 0, XCB_WINDOW_CLASS_INPUT_OUTPUT,
-                      XCB_COPY_FROM_PARENT, XCB_CW_OVERRIDE_REDIRECT, values);
-    xcb_map_window(xcb_, window);
-    sync();
+    const xcb_window_t window = mapWindow(200, 400, 300, 100);
     auto whole = detail::ScreenChanges::open(display_, std::nullopt, false);
     auto region = detail::ScreenChanges::open(display_, ScreenRegion{0, 420, 1280, 200}, false);
     ASSERT_TRUE(whole && region);
@@ -144,6 +150,89 @@ TEST_F(ScreenSourceTest, AMovingCursorCountsAsChangedEverywhereWhenItIsDrawn)
     EXPECT_TRUE(drawn->afterGrab().covers(720)) << "and the grab after it";
     EXPECT_TRUE(drawn->afterGrab().empty());
     EXPECT_TRUE(hidden->afterGrab().empty()) << "not drawn: the cursor changes nothing";
+}
+
+// The first picture the source delivers (started now), or null after two seconds.
+std::shared_ptr<const AVFrame> firstPicture(VideoSource& source)
+{
+    source.start(SteadyClock::now());
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        VideoSample sample = source.latest(0us);
+        if (sample.frame) {
+            source.stop();
+            return sample.frame;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    source.stop();
+    return nullptr;
+}
+
+// The BGR0 pixel at (x, y) as 0xRRGGBB.
+std::uint32_t rgbAt(const AVFrame* picture, int x, int y)
+{
+    const std::uint8_t* pixel = picture->data[0] + static_cast<std::ptrdiff_t>(y) * picture->linesize[0] + 4 * x;
+    return (std::uint32_t{pixel[2]} << 16) | (std::uint32_t{pixel[1]} << 8) | pixel[0];
+}
+
+TEST_F(ScreenSourceTest, MonitorsAreListedAndOneIsCapturedAlone)
+{
+    const auto monitors = listScreenMonitors(display_);
+    ASSERT_TRUE(monitors) << monitors.error().detail();
+    ASSERT_FALSE(monitors->empty()) << "Xvfb's RandR names its one monitor";
+    const ScreenMonitor& monitor = monitors->front();
+    EXPECT_EQ(monitor.area.width, 1280);
+    EXPECT_EQ(monitor.area.height, 720);
+    ScreenCaptureOptions options;
+    options.display = display_;
+    options.monitor = monitor.name;
+    options.drawCursor = false; // the pointer rests in the middle
+    auto opened = openSource(*SourceSpec::parse("screen"), 1280, 720, options, {});
+    ASSERT_TRUE(opened) << opened.error().detail();
+    const auto picture = firstPicture(*opened->video);
+    ASSERT_TRUE(picture);
+    EXPECT_EQ(picture->width, 1280);
+    EXPECT_EQ(rgbAt(picture.get(), 640, 360), 0x2040c0U);
+
+    options.monitor = "nope";
+    const auto unknown = openSource(*SourceSpec::parse("screen"), 1280, 720, options, {});
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().detail().find("no monitor 'nope'"), std::string::npos);
+    EXPECT_NE(unknown.error().detail().find(monitor.name + " (1280x720+0+0)"), std::string::npos)
+        << unknown.error().detail();
+}
+
+TEST_F(ScreenSourceTest, AWindowIsCapturedAloneWithItsOwnRowsChanged)
+{
+    const xcb_window_t window = mapWindow(100, 100, 320, 200);
+    fill(window, 0, 0, 320, 200, 0x10b040);
+    ScreenCaptureOptions options;
+    options.display = display_;
+    options.window = window;
+    options.drawCursor = false;
+    auto opened = openSource(*SourceSpec::parse("screen"), 1280, 720, options, {});
+    ASSERT_TRUE(opened) << opened.error().detail();
+    const auto picture = firstPicture(*opened->video);
+    ASSERT_TRUE(picture);
+    EXPECT_EQ(picture->width, 320);
+    EXPECT_EQ(picture->height, 200);
+    EXPECT_EQ(rgbAt(picture.get(), 160, 100), 0x10b040U);
+
+    auto changes = detail::ScreenChanges::open(display_, std::nullopt, false, window);
+    ASSERT_TRUE(changes);
+    for (int grab = 0; grab < 2; ++grab) {
+        (void)changes->afterGrab();
+    }
+    EXPECT_TRUE(changes->afterGrab().empty());
+    fill(root_, 600, 10, 100, 100, 0x000000); // beside the window: not its picture
+    EXPECT_TRUE(changes->afterGrab().empty());
+    fill(window, 0, 50, 40, 10, 0xffffff);
+    EXPECT_EQ(changes->afterGrab(), (ChangedRows{50, 60})) << "the window's own rows";
+
+    options.window = 0x7ffffff; // nobody's
+    const auto missing = openSource(*SourceSpec::parse("screen"), 1280, 720, options, {});
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().detail().find("check the window id"), std::string::npos) << missing.error().detail();
 }
 
 // Output frames (YUV 4:2:0) and their comparison.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Integration: the X11 screen as a source, alone and with the synthetic camera picture-in-picture
-# and side by side, on a private Xvfb painted a known blue; decoded frames at the ingest are
-# judged pixel by pixel (camera region in the camera's green, the rest in the screen's blue).
+# Integration: the X11 screen as a source, alone, one monitor of it by name, and with the synthetic
+# camera picture-in-picture and side by side, on a private Xvfb painted a known blue; decoded frames
+# at the ingest are judged pixel by pixel (camera region in the camera's green, the rest in the
+# screen's blue).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 # shellcheck source=tests/integration/media/media_lib.sh
@@ -40,6 +41,25 @@ for point in "40 40" "640 360" "1200 680" "100 600"; do
   # shellcheck disable=SC2086
   hs_assert_colour "$recording" 3 $point "${blue[@]}" "screen"
 done
+
+hs_log "the screen's monitors (RandR): listed by devices, one captured by name"
+"$HOSTSTUDIO_BIN" devices --display "$HS_DISPLAY" >"$tmp/devices.jsonl"
+monitor=$(sed -n 's/.*"kind":"monitor".*"id":"\([^"]*\)".*/\1/p; s/.*"id":"\([^"]*\)".*"kind":"monitor".*/\1/p' \
+  "$tmp/devices.jsonl" | head -n 1)
+[[ -n $monitor ]] || hs_fail "devices lists no monitor: $(cat "$tmp/devices.jsonl")"
+grep '"kind":"monitor"' "$tmp/devices.jsonl" | grep -q '"width":1280' || hs_fail "the monitor's size: $(cat "$tmp/devices.jsonl")"
+stream monitor --source screen --screen-monitor "$monitor"
+hs_assert_colour "$recording" 3 640 200 "${blue[@]}" "monitor $monitor"
+status=0
+DISPLAY=$HS_DISPLAY "$HOSTSTUDIO_BIN" live --source screen --screen-monitor nope --to "$HOSTSTUDIO_RTMP_URL/x" \
+  --duration 1 >/dev/null 2>"$tmp/monitor.err" || status=$?
+hs_assert_eq "$status" 1 "exit status for an unknown monitor"
+grep -q "no monitor 'nope'.*its monitors: $monitor" "$tmp/monitor.err" || hs_fail "unclear: $(cat "$tmp/monitor.err")"
+status=0
+"$HOSTSTUDIO_BIN" live --source screen --screen-window abc --to "$HOSTSTUDIO_RTMP_URL/x" >/dev/null \
+  2>"$tmp/window.err" || status=$?
+hs_assert_eq "$status" 2 "exit status for a window id that is no number"
+grep -q 'xwininfo' "$tmp/window.err" || hs_fail "unclear: $(cat "$tmp/window.err")"
 
 hs_log "the synthetic camera picture-in-picture, top-left, 30 % wide, over the screen"
 stream pip --source screen --camera synthetic-camera --layout pip --pip-corner top-left --pip-size 0.3

@@ -215,6 +215,25 @@ TEST(Sources, OpeningBadSourcesSaysWhatToDo)
     EXPECT_NE(noDisplay.error().detail().find(":250"), std::string::npos);
 }
 
+TEST(Sources, WindowIdsAndOneCaptureAreaAtATime)
+{
+    EXPECT_EQ(parseWindowId("42").valueOr(0), 42U);
+    EXPECT_EQ(parseWindowId("0x1e00007").valueOr(0), 0x1e00007U);
+    for (const char* bad : {"0", "", "0x", "abc", "12abc", "-5", "0x1ffffffff"}) {
+        SCOPED_TRACE(bad);
+        const auto id = parseWindowId(bad);
+        ASSERT_FALSE(id);
+        EXPECT_NE(id.error().detail().find("xwininfo"), std::string::npos);
+    }
+    ScreenCaptureOptions screen;
+    screen.display = ":250"; // refused before any connection
+    screen.region = ScreenRegion{0, 0, 640, 360};
+    screen.monitor = "HDMI-1";
+    const auto both = openSource(*SourceSpec::parse("screen"), 1280, 720, screen, {});
+    ASSERT_FALSE(both);
+    EXPECT_NE(both.error().detail().find("choose one of a region, a monitor and a window"), std::string::npos);
+}
+
 TEST(Sources, SyntheticCameraHasItsKnownColourAndMoves)
 {
     auto opened = openSource(*SourceSpec::parse("synthetic-camera"), 1280, 720, {}, {});
