@@ -1,29 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The monitors of an X11 screen (RandR 1.5 GetMonitors) and X window ids as users write them.
+#include "XcbSupport.hpp"
+
 #include "hoststudio/media/MediaError.hpp"
 #include "hoststudio/media/Sources.hpp"
 
 #include <charconv>
-#include <cstdlib>
-#include <memory>
 
 #include <xcb/randr.h>
-#include <xcb/xcb.h>
 
 namespace hoststudio::media {
 
 namespace {
 
-struct Disconnect {
-    void operator()(xcb_connection_t* connection) const noexcept { xcb_disconnect(connection); }
-};
-struct FreeReply {
-    void operator()(void* reply) const noexcept { std::free(reply); } // NOLINT(cppcoreguidelines-no-malloc)
-};
+using detail::XcbConnection;
+using detail::XcbReply;
 
 std::string atomName(xcb_connection_t* connection, xcb_atom_t atom)
 {
-    const std::unique_ptr<xcb_get_atom_name_reply_t, FreeReply> reply(
+    const XcbReply<xcb_get_atom_name_reply_t> reply(
         xcb_get_atom_name_reply(connection, xcb_get_atom_name(connection, atom), nullptr));
     if (!reply) {
         return "monitor-" + std::to_string(atom);
@@ -37,25 +32,22 @@ core::Result<std::vector<ScreenMonitor>> listScreenMonitors(const std::string& d
 {
     const char* name = display.empty() ? nullptr : display.c_str();
     int screenNumber = 0;
-    const std::unique_ptr<xcb_connection_t, Disconnect> connection(xcb_connect(name, &screenNumber));
+    const XcbConnection connection(xcb_connect(name, &screenNumber));
     if (xcb_connection_has_error(connection.get()) != 0) {
         return core::Error{MediaErrc::deviceUnavailable,
                            "cannot open the X11 display " + (display.empty() ? std::string("$DISPLAY") : display)};
     }
-    xcb_screen_iterator_t screens = xcb_setup_roots_iterator(xcb_get_setup(connection.get()));
-    for (int index = 0; index < screenNumber && screens.rem > 0; ++index) {
-        xcb_screen_next(&screens);
-    }
+    const xcb_screen_t* screen = detail::xcbScreen(connection.get(), screenNumber);
     const xcb_query_extension_reply_t* randr = xcb_get_extension_data(connection.get(), &xcb_randr_id);
-    const std::unique_ptr<xcb_randr_query_version_reply_t, FreeReply> version(
+    const XcbReply<xcb_randr_query_version_reply_t> version(
         xcb_randr_query_version_reply(connection.get(), xcb_randr_query_version(connection.get(), 1, 5), nullptr));
     std::vector<ScreenMonitor> monitors;
-    if (screens.rem == 0 || randr == nullptr || randr->present == 0 || !version ||
+    if (screen == nullptr || randr == nullptr || randr->present == 0 || !version ||
         (version->major_version == 1 && version->minor_version < 5)) {
         return monitors; // no RandR 1.5: no monitors to name (the whole screen still works)
     }
-    const std::unique_ptr<xcb_randr_get_monitors_reply_t, FreeReply> reply(xcb_randr_get_monitors_reply(
-        connection.get(), xcb_randr_get_monitors(connection.get(), screens.data->root, 1), nullptr));
+    const XcbReply<xcb_randr_get_monitors_reply_t> reply(xcb_randr_get_monitors_reply(
+        connection.get(), xcb_randr_get_monitors(connection.get(), screen->root, 1), nullptr));
     if (!reply) {
         return monitors;
     }

@@ -110,8 +110,8 @@ public:
     }
     // Scaler contexts created so far (for tests: a steady picture size creates one, once).
     [[nodiscard]] int scalersCreated() const noexcept { return scalersCreated_; }
-    // Source rows the packed paths have converted so far (for tests and the benchmark: a picture
-    // that did not change converts none).
+    // Source rows the packed paths have converted so far (for tests: a picture that did not change
+    // converts none).
     [[nodiscard]] std::uint64_t rowsConverted() const noexcept { return rowsConverted_; }
 
 private:

@@ -26,6 +26,7 @@
 // leaves the other outputs and the recording running. Exit status 0 when every output ran to the end,
 // 1 on a failure, 2 on a usage error.
 #include "hoststudio/app/Verb.hpp"
+#include "hoststudio/core/Result.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/media/EncoderSettings.hpp"
 #include "hoststudio/media/LivePipeline.hpp"
@@ -81,6 +82,18 @@ extern "C" void onMuteSignal(int /*signalNumber*/)
 QString fromStd(const std::string& text)
 {
     return QString::fromStdString(text);
+}
+
+// A parsed value into `target`; false with `error` set to the parser's words when it was refused.
+template <typename Value, typename Target>
+bool assignParsed(const core::Result<Value>& parsed, Target& target, QString& error)
+{
+    if (!parsed) {
+        error = fromStd(parsed.error().detail());
+        return false;
+    }
+    target = *parsed;
+    return true;
 }
 
 // The scene options, the same in both modes of `hoststudio live` (media only with --to, and the
@@ -149,20 +162,14 @@ bool takeSceneOption(const QStringList& arguments, qsizetype& index, SceneArgume
         }
         (name == QLatin1String("--source") ? scene.source : scene.camera) = value.toStdString();
     } else if (name == QLatin1String("--layout")) {
-        const auto layout = media::parseLayout(value.toStdString());
-        if (!layout) {
-            error = fromStd(layout.error().detail());
+        if (!assignParsed(media::parseLayout(value.toStdString()), scene.layout, error)) {
             return true;
         }
-        scene.layout = *layout;
         parsed.layoutGiven = true;
     } else if (name == QLatin1String("--pip-corner")) {
-        const auto corner = media::parsePipCorner(value.toStdString());
-        if (!corner) {
-            error = fromStd(corner.error().detail());
+        if (!assignParsed(media::parsePipCorner(value.toStdString()), scene.pip.corner, error)) {
             return true;
         }
-        scene.pip.corner = *corner;
     } else if (name == QLatin1String("--pip-size")) {
         const auto size = parseNumber(value, 0.1, 0.5);
         ok = size.has_value();
@@ -179,22 +186,16 @@ bool takeSceneOption(const QStringList& arguments, qsizetype& index, SceneArgume
         scene.screen.display = value.toStdString();
         ok = !value.isEmpty();
     } else if (name == QLatin1String("--screen-region")) {
-        const auto region = media::ScreenRegion::parse(value.toStdString());
-        if (!region) {
-            error = fromStd(region.error().detail());
+        if (!assignParsed(media::ScreenRegion::parse(value.toStdString()), scene.screen.region, error)) {
             return true;
         }
-        scene.screen.region = *region;
     } else if (name == QLatin1String("--screen-monitor")) {
         scene.screen.monitor = value.toStdString();
         ok = !value.isEmpty();
     } else if (name == QLatin1String("--screen-window")) {
-        const auto window = media::parseWindowId(value.toStdString());
-        if (!window) {
-            error = fromStd(window.error().detail());
+        if (!assignParsed(media::parseWindowId(value.toStdString()), scene.screen.window, error)) {
             return true;
         }
-        scene.screen.window = *window;
     } else if (name == QLatin1String("--cursor")) {
         ok = value == QLatin1String("on") || value == QLatin1String("off");
         scene.screen.drawCursor = value == QLatin1String("on");

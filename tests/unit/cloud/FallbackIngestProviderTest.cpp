@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/cloud/FallbackIngestProvider.hpp"
 
+#include "LoopbackPort.hpp"
 #include "ScriptedIngestProvider.hpp"
 #include "hoststudio/cloud/CloudError.hpp"
 #include "hoststudio/cloud/CloudinaryIngestProvider.hpp"
@@ -8,11 +9,6 @@
 #include "hoststudio/net/NetworkThread.hpp"
 
 #include <QTemporaryDir>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -112,22 +108,6 @@ TEST(FallbackIngestProvider, StatusOfThePrimarysEndpointAsksThePrimary)
     EXPECT_EQ(pair.secondary->statusCallCount(), 0);
 }
 
-std::uint16_t closedPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    std::uint16_t port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 && // NOLINT
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {  // NOLINT
-        port = ntohs(address.sin_port);
-    }
-    ::close(fd);
-    return port;
-}
-
 // The real pair: Cloudinary (whose API cannot be reached) first, the custom RTMP server second.
 TEST(FallbackIngestProvider, UnreachableCloudinaryFallsBackToCustomRtmp)
 {
@@ -135,7 +115,7 @@ TEST(FallbackIngestProvider, UnreachableCloudinaryFallsBackToCustomRtmp)
     ASSERT_TRUE(directory.isValid());
     net::NetworkThread network;
     CloudinaryClientSettings settings;
-    settings.apiBaseUrl = "http://127.0.0.1:" + std::to_string(closedPort());
+    settings.apiBaseUrl = "http://127.0.0.1:" + std::to_string(hoststudio::testing::unusedLoopbackPort());
     settings.maxAttempts = 1;
     auto credentials = CloudinaryCredentials::fromParts("demo", "123456789012345", "unit-test-secret-value");
     ASSERT_TRUE(credentials.ok());
