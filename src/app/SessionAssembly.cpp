@@ -19,6 +19,7 @@
 #include "hoststudio/net/Url.hpp"
 #include "hoststudio/nostr/RelayPool.hpp"
 #include "hoststudio/session/BackendChannelPart.hpp"
+#include "hoststudio/session/HttpPlaybackCheck.hpp"
 #include "hoststudio/session/PipelineMediaPart.hpp"
 #include "hoststudio/session/QtScheduler.hpp"
 #include "hoststudio/session/RelayAnnouncer.hpp"
@@ -104,6 +105,7 @@ SessionAssembly::~SessionAssembly()
         preview_->stop();
     }
     channel_.reset();
+    playback_.reset();
     announcer_.reset();
     ingest_.reset();
     scheduler_.reset();
@@ -340,6 +342,17 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
         }
     }
 
+    if (assembly->channel_) {
+        // With the media over the channel, the backend makes the HLS: Go Live waits for its playlist.
+        net::HttpClientSettings playbackSettings = net::HttpClientSettings::defaults();
+        playbackSettings.tls.extraCaFile = extraCaFile;
+        auto playback = session::HttpPlaybackCheck::create(network, std::move(playbackSettings));
+        if (!playback) {
+            return playback.error();
+        }
+        assembly->playback_ = std::move(*playback);
+    }
+
     if (options.useJournal) {
         assembly->journal_ = std::make_unique<session::SessionJournal>(
             options.journalPath.isEmpty() ? session::SessionJournal::defaultPath()
@@ -347,7 +360,7 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
     }
     assembly->controller_ = std::make_unique<session::GoLiveController>(
         session::GoLiveController::Parts{*assembly->ingest_, *assembly->media_, *assembly->announcer_,
-                                         assembly->channel_.get()},
+                                         assembly->channel_.get(), assembly->playback_.get()},
         *assembly->scheduler_, assembly->journal_.get(), options.timeouts);
     return assembly;
 }

@@ -44,6 +44,7 @@ class NostrChatLink;
 
 namespace hoststudio::session {
 class BackendChannelPart;
+class HttpPlaybackCheck;
 class PipelineMediaPart;
 class QtScheduler;
 class RelayAnnouncer;
@@ -97,6 +98,7 @@ private:
     std::shared_ptr<cloud::IngestProvider> ingest_;
     std::unique_ptr<session::RelayAnnouncer> announcer_;
     std::unique_ptr<session::BackendChannelPart> channel_;
+    std::unique_ptr<session::HttpPlaybackCheck> playback_;
     std::unique_ptr<session::PipelineMediaPart> media_;
     std::unique_ptr<session::SessionJournal> journal_;
     std::unique_ptr<session::GoLiveController> controller_;

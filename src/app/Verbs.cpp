@@ -17,10 +17,12 @@ const std::vector<Verb>& verbs()
          QStringLiteral("go live without a window: the whole session (ingest, channel, media, NIP-53 event) as "
                         "JSON lines; with --to, only the media to that URL (docs/streaming.md, docs/go-live.md)"),
          &runLiveVerb},
-        {QStringLiteral("end"), QStringLiteral("end"),
+        {QStringLiteral("end"), QStringLiteral("end [--key-file PATH]"),
          QStringLiteral("end the running session, or what a crashed one left behind"), &runEndVerb},
-        {QStringLiteral("recover"), QStringLiteral("recover"),
-         QStringLiteral("end what a crashed session left behind, from its journal"), &runRecoverVerb},
+        {QStringLiteral("recover"), QStringLiteral("recover [--key-file PATH]"),
+         QStringLiteral("end what a crashed session left behind, from its journal, with the host's key that "
+                        "announced it"),
+         &runRecoverVerb},
         {QStringLiteral("doctor"), QStringLiteral("doctor [--json] [--key-file PATH] [--display :N]"),
          QStringLiteral("check what going live needs: backend, Cloudinary credentials, relays, RTMP ingest, "
                         "channel, Nostr key, secret store, devices, encoders, recording folder; one line each "

@@ -2,7 +2,9 @@
 #include "hoststudio/chat/BackendChannel.hpp"
 
 #include "hoststudio/chat/ChatError.hpp"
+#include "hoststudio/net/NetworkThread.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace hoststudio::chat {
@@ -82,15 +84,54 @@ core::Result<std::unique_ptr<BackendChannel>> BackendChannel::create(net::Networ
     if (!client) {
         return client.error();
     }
-    return std::unique_ptr<BackendChannel>(new BackendChannel(std::move(client).value()));
+    return std::unique_ptr<BackendChannel>(new BackendChannel(thread, std::move(client).value()));
 }
 
-BackendChannel::BackendChannel(std::unique_ptr<SocketIoClient> client) : client_(std::move(client))
-{}
+BackendChannel::BackendChannel(net::NetworkThread& network, std::unique_ptr<SocketIoClient> client)
+    : network_(network), client_(std::move(client))
+{
+    flushGuard_->owner = this;
+}
 
 BackendChannel::~BackendChannel()
 {
+    {
+        const std::lock_guard lock(flushGuard_->mutex); // a flush in progress ends first
+        flushGuard_->owner = nullptr;
+    }
     client_.reset(); // no callback of it runs after this, so none touches the members below
+}
+
+void BackendChannel::scheduleFlush()
+{
+    if (flushScheduled_) {
+        return;
+    }
+    flushScheduled_ = true;
+    const auto delay = std::chrono::ceil<std::chrono::milliseconds>(nextChunkAt_ - std::chrono::steady_clock::now());
+    network_.postAfter(std::max(delay, std::chrono::milliseconds(0)), [guard = flushGuard_] {
+        const std::lock_guard lock(guard->mutex);
+        if (guard->owner != nullptr) {
+            guard->owner->flushHeld();
+        }
+    });
+}
+
+void BackendChannel::flushHeld()
+{
+    const std::lock_guard lock(mutex_);
+    flushScheduled_ = false;
+    if (heldChunk_.empty() ||
+        (streamState_ != BackendStreamState::announced && streamState_ != BackendStreamState::confirmed)) {
+        return;
+    }
+    if (std::chrono::steady_clock::now() < nextChunkAt_) {
+        scheduleFlush();
+        return;
+    }
+    if (const core::Status sent = sendHeldChunk(); !sent) {
+        qCInfo(lcChat) << "backend channel: a held media chunk was not sent:" << sent.error().describe().c_str();
+    }
 }
 
 void BackendChannel::connect(const std::string& url, BackendChannelHandlers handlers)
@@ -135,6 +176,31 @@ void BackendChannel::connect(const std::string& url, BackendChannelHandlers hand
     client_->connect(url, std::move(socketHandlers));
 }
 
+void BackendChannel::setSetupGrace(std::chrono::milliseconds grace)
+{
+    const std::lock_guard lock(mutex_);
+    setupGrace_ = std::max(grace, std::chrono::milliseconds(0));
+}
+
+void BackendChannel::markAnnounced()
+{
+    streamState_ = BackendStreamState::announced;
+    nextChunkAt_ = std::chrono::steady_clock::now() + setupGrace_;
+    heldChunk_.clear(); // a stream announced anew starts with a new container header
+    endSent_ = false;
+}
+
+core::Status BackendChannel::sendHeldChunk()
+{
+    if (heldChunk_.empty()) {
+        return {};
+    }
+    const json payload{{"streamKey", streamKey_}, {"chunk", json::binary(std::move(heldChunk_))}};
+    heldChunk_.clear();
+    nextChunkAt_ = std::chrono::steady_clock::now() + kMinimumChunkInterval;
+    return client_->emitEvent("stream-data", json::array({payload}));
+}
+
 core::Status BackendChannel::startStream(std::string streamKey, std::string userId)
 {
     if (!isValidStreamKey(streamKey)) {
@@ -152,26 +218,33 @@ core::Status BackendChannel::startStream(std::string streamKey, std::string user
     }
     streamKey_ = std::move(streamKey);
     userId_ = std::move(userId);
-    streamState_ = BackendStreamState::announced;
+    markAnnounced();
     endReported_ = false;
     return {};
 }
 
 core::Status BackendChannel::sendStreamData(std::string_view chunk)
 {
-    std::string streamKey;
-    {
-        const std::lock_guard lock(mutex_);
-        if (streamState_ != BackendStreamState::announced && streamState_ != BackendStreamState::confirmed) {
-            return core::Error{ChatErrc::notConnected, "no stream is announced (" +
-                                                           std::string(toString(streamState_)) +
-                                                           "): call startStream first"};
-        }
-        streamKey = streamKey_;
+    const std::lock_guard lock(mutex_);
+    if (streamState_ != BackendStreamState::announced && streamState_ != BackendStreamState::confirmed) {
+        return core::Error{ChatErrc::notConnected, "no stream is announced (" + std::string(toString(streamState_)) +
+                                                       "): call startStream first"};
     }
-    const json payload{{"streamKey", streamKey},
-                       {"chunk", json::binary(std::vector<std::uint8_t>(chunk.begin(), chunk.end()))}};
-    return client_->emitEvent("stream-data", json::array({payload}));
+    if (!heldChunk_.empty() && heldChunk_.size() + chunk.size() > kMaximumJoinedChunkBytes) {
+        // Joined, they would near the backend's 1 MB message limit: what is held goes alone.
+        if (core::Status sent = sendHeldChunk(); !sent) {
+            return sent;
+        }
+    }
+    heldChunk_.insert(heldChunk_.end(), chunk.begin(), chunk.end());
+    if (std::chrono::steady_clock::now() < nextChunkAt_) {
+        if (streamState_ == BackendStreamState::announced) {
+            qCDebug(lcChat) << "backend channel: chunk held while the backend sets the stream up";
+        }
+        scheduleFlush();
+        return {};
+    }
+    return sendHeldChunk();
 }
 
 core::Status BackendChannel::endStream()
@@ -180,8 +253,13 @@ core::Status BackendChannel::endStream()
     if (streamState_ != BackendStreamState::announced && streamState_ != BackendStreamState::confirmed) {
         return core::Error{ChatErrc::notConnected, "no stream to end (" + std::string(toString(streamState_)) + ")"};
     }
+    if (const core::Status sent = sendHeldChunk(); !sent) {
+        qCInfo(lcChat) << "backend channel: the last media chunk was not sent:" << sent.error().describe().c_str();
+    }
     const json payload{{"streamKey", streamKey_}, {"userId", userId_}};
-    return client_->emitEvent("end-stream", json::array({payload}));
+    core::Status sent = client_->emitEvent("end-stream", json::array({payload}));
+    endSent_ = sent.ok();
+    return sent;
 }
 
 core::Status BackendChannel::joinStream(std::string streamKey, std::string userId)
@@ -241,7 +319,7 @@ void BackendChannel::onReconnected()
                 qCWarning(lcChat) << "backend channel: could not announce the stream again:"
                                   << sent.error().describe().c_str();
             } else {
-                streamState_ = BackendStreamState::announced; // confirmed again by stream-started
+                markAnnounced(); // confirmed again by stream-started
                 qCInfo(lcChat) << "backend channel: stream" << streamKey_.c_str() << "announced again after reconnect";
             }
         }
@@ -276,6 +354,8 @@ void BackendChannel::onEvent(const SocketIoEvent& event)
                 return;
             }
             streamState_ = BackendStreamState::confirmed;
+            // The stream is set up: what waited for the setup may go with the next chunk.
+            nextChunkAt_ = std::min(nextChunkAt_, std::chrono::steady_clock::now());
             if (auto handler = handlers.onStreamStarted) {
                 deliver = [handler, key = *key] { handler(key); };
             }
@@ -283,6 +363,13 @@ void BackendChannel::onEvent(const SocketIoEvent& event)
             const std::optional<std::string> message = payload ? stringField(*payload, "error") : std::nullopt;
             if (!message) {
                 ignoreMalformed(event, "no error text");
+                return;
+            }
+            if (streamState_ == BackendStreamState::ended || endSent_) {
+                // The seed backend kills its encoder on end-stream and reports the kill, before or
+                // after its stream-ended.
+                qCInfo(lcChat) << "backend channel: stream-error after end-stream (part of the backend's end):"
+                               << message->c_str();
                 return;
             }
             if (streamState_ == BackendStreamState::announced || streamState_ == BackendStreamState::confirmed) {

@@ -44,7 +44,8 @@ IngestStatus BackendIngestProvider::statusOf(const BackendStreamStatus& status)
     if (status.hasLiveContent()) {
         result.providerStatus += ", HLS with media";
     }
-    if (status.cloudinaryStatus == "stopped") {
+    // The seed backend says "inactive" after /stop ("stopped" in older versions).
+    if (status.cloudinaryStatus == "inactive" || status.cloudinaryStatus == "stopped") {
         result.state = IngestState::ended;
     } else if (status.hasLiveContent()) {
         result.state = IngestState::live;

@@ -14,6 +14,9 @@ namespace hoststudio::media::detail {
 namespace {
 constexpr AVRational kMicroseconds{1, 1000000};
 constexpr int kAvioBufferBytes = 64 * 1024;
+// The seed backend starts its encoder only when the first chunk of a stream is over 1000 bytes and
+// never checks again: the container header (about 560 bytes) travels with the first cluster.
+constexpr std::size_t kMinimumFirstChunkBytes = 4096;
 } // namespace
 
 ChunkStreamOutput::ChunkStreamOutput(ChunkStreamConfig config, LivePipeline::EventCallback onEvent)
@@ -93,10 +96,8 @@ core::Status ChunkStreamOutput::open()
         return core::Error{MediaErrc::outputFailed, "matroska header: " + ffmpegErrorText(result)};
     }
     avio_flush(muxer->pb);
-    if (config_.onChunk && !pending_.empty()) {
-        config_.onChunk(pending_, true);
-    }
-    pending_.clear();
+    // The header stays in pending_ until the first cluster joins it (deliver()).
+    headerPending_ = true;
     muxer_ = std::move(muxer);
     return {};
 }
@@ -108,10 +109,7 @@ void ChunkStreamOutput::close()
     }
     av_write_trailer(muxer_.get()); // closes the last cluster
     avio_flush(muxer_->pb);
-    if (config_.onChunk && !pending_.empty()) {
-        config_.onChunk(pending_, false);
-    }
-    pending_.clear();
+    deliver(DeliverRule::everything);
     AVIOContext* io = muxer_->pb;
     muxer_->pb = nullptr;
     if (io != nullptr) {
@@ -119,6 +117,28 @@ void ChunkStreamOutput::close()
         avio_context_free(&io);
     }
     muxer_.reset();
+}
+
+void ChunkStreamOutput::deliver(DeliverRule rule)
+{
+    if (pending_.empty()) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (rule == DeliverRule::completeChunks) {
+        if (headerPending_ && pending_.size() < kMinimumFirstChunkBytes) {
+            return; // the header alone, or with too little media: wait for more
+        }
+        if (!headerPending_ && now - lastDelivery_ < config_.chunkInterval) {
+            return;
+        }
+    }
+    if (config_.onChunk) {
+        config_.onChunk(pending_, headerPending_);
+    }
+    headerPending_ = false;
+    lastDelivery_ = now;
+    pending_.clear();
 }
 
 void ChunkStreamOutput::run()
@@ -163,10 +183,7 @@ void ChunkStreamOutput::run()
         if (av_write_frame(muxer_.get(), copy.get()) < 0) {
             continue;
         }
-        if (config_.onChunk && !pending_.empty()) {
-            config_.onChunk(pending_, false);
-        }
-        pending_.clear();
+        deliver(DeliverRule::completeChunks);
     }
     close();
 }

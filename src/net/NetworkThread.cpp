@@ -7,6 +7,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -14,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -32,7 +34,8 @@ struct NetworkThread::Impl {
     StopHandlerId nextStopHandlerId = 1;
     bool runReturned = false;
     std::condition_variable runReturnedChanged;
-    std::mutex joinMutex; // held by the stop() that joins
+    std::mutex joinMutex;                                        // held by the stop() that joins
+    std::set<std::shared_ptr<boost::asio::steady_timer>> timers; // postAfter's; network thread only
 
     void run()
     {
@@ -87,6 +90,23 @@ void NetworkThread::post(std::function<void()> work)
     boost::asio::post(impl_->ioContext, std::move(work));
 }
 
+void NetworkThread::postAfter(std::chrono::milliseconds delay, std::function<void()> work)
+{
+    boost::asio::post(impl_->ioContext, [impl = impl_.get(), delay, work = std::move(work)]() mutable {
+        if (impl->stopping.load()) {
+            return;
+        }
+        auto timer = std::make_shared<boost::asio::steady_timer>(impl->ioContext, delay);
+        impl->timers.insert(timer);
+        timer->async_wait([impl, timer, work = std::move(work)](const boost::system::error_code& error) {
+            impl->timers.erase(timer);
+            if (!error && !impl->stopping.load()) {
+                work();
+            }
+        });
+    });
+}
+
 bool NetworkThread::isCurrentThread() const noexcept
 {
     return impl_->threadId.load() == std::this_thread::get_id();
@@ -104,6 +124,9 @@ void NetworkThread::stop(std::chrono::milliseconds drainTimeout)
         // Cancel what the clients have outstanding, then let the loop run dry.
         boost::asio::post(impl.ioContext, [&impl] {
             impl.runStopHandlers();
+            for (const auto& timer : impl.timers) {
+                timer->cancel();
+            }
             impl.workGuard.reset();
         });
     }

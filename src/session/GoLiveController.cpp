@@ -114,7 +114,7 @@ GoLiveController::~GoLiveController()
         parts_.channel->setListener({});
     }
     abandonOperations();
-    for (auto* timer : {&republishTimer_, &channelRetryTimer_, &ingestPollTimer_}) {
+    for (auto* timer : {&republishTimer_, &channelRetryTimer_, &ingestPollTimer_, &playbackPollTimer_}) {
         if (*timer) {
             scheduler_.cancel(**timer);
         }
@@ -253,6 +253,7 @@ core::Status GoLiveController::goLive(GoLiveRequest request)
     recordingPath_ = std::move(request.recordingPath);
     endpoint_.reset();
     channelConnected_ = false;
+    channelStreamStarted_ = false;
     endReason_.reset();
     snapshot_ = SessionSnapshot{};
     snapshot_.state = SessionState::goingLive;
@@ -486,8 +487,74 @@ void GoLiveController::stepStartMedia()
             if (recordingPath_) {
                 snapshot_.recording = {PartHealth::ok, *recordingPath_};
             }
+            if (mediaOverChannel() && parts_.playback != nullptr && endpoint_->hlsPlaybackUrl) {
+                stepAwaitPlayback();
+                return;
+            }
             stepPublishLive();
         }));
+}
+
+// The seed backend makes the HLS from our chunks with its own encoder, which starts only after the
+// first chunk and needs a segment's time: until its playlist lists a segment no viewer could watch,
+// so the session is not live and no live event is published.
+void GoLiveController::stepAwaitPlayback()
+{
+    snapshot_.stepText += ": waiting for " + endpoint_->provider + " to make video";
+    snapshot_.media = {PartHealth::working, "sending; waiting for " + endpoint_->provider + "'s first video segment"};
+    notify();
+    playbackWait_ = beginOperation(timeouts_.awaitPlayback, [this] {
+        playbackWait_.reset();
+        snapshot_.media = {PartHealth::failed, "no video segment within " + seconds(timeouts_.awaitPlayback)};
+        failGoLive(core::Error{
+            SessionErrc::stepTimedOut,
+            endpoint_->provider + " made no video from the stream within " + seconds(timeouts_.awaitPlayback) + " (" +
+                (channelStreamStarted_ ? "its encoder started, but " : "it never said its encoder started, and ") +
+                "its playlist " + endpoint_->hlsPlaybackUrl.value_or("") +
+                " lists no segment): check the backend's log and that its ffmpeg runs, then go live again"});
+    });
+    pollPlayback();
+}
+
+void GoLiveController::pollPlayback()
+{
+    if (!playbackWait_) {
+        return;
+    }
+    const std::weak_ptr<int> alive = alive_;
+    parts_.playback->check(*endpoint_->hlsPlaybackUrl, [this, alive](core::Result<PlaylistState> state) {
+        scheduler_.post([this, alive, state = std::move(state)] {
+            if (!alive.lock() || !playbackWait_) {
+                return;
+            }
+            if (state && state->playable()) {
+                finishOperation(*playbackWait_);
+                playbackWait_.reset();
+                snapshot_.media = {PartHealth::ok, "streaming; " + endpoint_->provider + " serves video"};
+                qCInfo(lcSession) << "the backend's playlist lists" << state->segmentCount << "segments";
+                stepPublishLive();
+                return;
+            }
+            std::string seen;
+            if (!state) {
+                seen = "its playlist could not be read: " + state.error().describe();
+            } else if (state->httpStatus != 200) {
+                seen = "its playlist answers HTTP " + std::to_string(state->httpStatus);
+            } else {
+                seen = channelStreamStarted_ ? "its encoder started; no segment yet" : "no segment yet";
+            }
+            snapshot_.media.detail =
+                "sending; waiting for " + endpoint_->provider + "'s first video segment (" + seen + ")";
+            notify();
+            playbackPollTimer_ = scheduler_.schedule(timeouts_.playbackPoll, [this, alive] {
+                if (!alive.lock()) {
+                    return;
+                }
+                playbackPollTimer_.reset();
+                pollPlayback();
+            });
+        });
+    });
 }
 
 void GoLiveController::stepPublishLive()
@@ -538,8 +605,7 @@ void GoLiveController::publishActivity(bool duringEnd)
     const OperationId operation = beginOperation(timeout, [this, duringEnd, timeout] {
         publishing_ = false;
         if (duringEnd) {
-            snapshot_.leftovers.push_back("the live event may still show as live: no relay answered within " +
-                                          seconds(timeout));
+            noteEndedNotPublished("no relay answered within " + seconds(timeout));
             endPartDone();
             return;
         }
@@ -554,8 +620,7 @@ void GoLiveController::publishActivity(bool duringEnd)
             publishing_ = false;
             if (!report) {
                 if (duringEnd) {
-                    snapshot_.leftovers.push_back("the live event may still show as live: " +
-                                                  report.error().describe());
+                    noteEndedNotPublished(report.error().describe());
                     endPartDone();
                     return;
                 }
@@ -568,15 +633,17 @@ void GoLiveController::publishActivity(bool duringEnd)
             snapshot_.relays = report->relays;
             journalRecord_.lastCreatedAt = report->createdAt;
             const int accepted = report->acceptedCount();
+            if (accepted > 0 && !duringEnd) {
+                journalRecord_.liveAccepted = true;
+            }
             const auto total = static_cast<int>(report->relays.size());
             if (duringEnd) {
                 if (accepted == 0) {
-                    snapshot_.leftovers.push_back("the live event may still show as live: no relay accepted `ended` (" +
-                                                  relayList(report->relays, false) + ")");
+                    noteEndedNotPublished("no relay accepted `ended` (" + relayList(report->relays, false) + ")");
+                } else {
+                    snapshot_.nostr = {PartHealth::stopped, "ended published to " + std::to_string(accepted) + " of " +
+                                                                std::to_string(total) + " relays"};
                 }
-                snapshot_.nostr = {accepted > 0 ? PartHealth::stopped : PartHealth::failed,
-                                   "ended published to " + std::to_string(accepted) + " of " + std::to_string(total) +
-                                       " relays"};
                 endPartDone();
                 return;
             }
@@ -599,6 +666,18 @@ void GoLiveController::publishActivity(bool duringEnd)
                 scheduleRepublish(timeouts_.changeRepublishDelay);
             }
         }));
+}
+
+void GoLiveController::noteEndedNotPublished(const std::string& why)
+{
+    if (!journalRecord_.liveAccepted) {
+        // No relay ever took a live version, so none shows the event as live: nothing is left behind.
+        snapshot_.nostr = {PartHealth::stopped,
+                           "ended not published (" + why + "); no relay had the live event, so none shows it as live"};
+        return;
+    }
+    snapshot_.nostr = {PartHealth::failed, "ended not published: " + why};
+    snapshot_.leftovers.push_back("the live event may still show as live: " + why);
 }
 
 void GoLiveController::scheduleRepublish(std::chrono::milliseconds delay)
@@ -738,8 +817,13 @@ void GoLiveController::onIngestStatus(const core::Result<cloud::IngestStatus>& s
                     endpoint_->provider + " reports the stream as " + said + " (it is not receiving the media)" + next};
             break;
         case cloud::IngestState::live:
-        case cloud::IngestState::starting:
             part = {PartHealth::ok, endpoint_->provider + " reports the stream as " + said};
+            break;
+        case cloud::IngestState::starting:
+            // Live, yet the provider has no video: viewers see nothing (the seed backend says
+            // "active" for any started stream, with or without video).
+            part = {PartHealth::degraded,
+                    endpoint_->provider + " reports the stream as " + said + " but serves no video yet" + next};
             break;
         case cloud::IngestState::unknown:
             if (part.health == PartHealth::degraded) {
@@ -800,17 +884,38 @@ void GoLiveController::onChannelEvent(const ChannelEvent& event)
         break;
     case ChannelEvent::Kind::reconnected: snapshot_.channel = {PartHealth::ok, "reconnected"}; break;
     case ChannelEvent::Kind::streamStarted:
+        if (snapshot_.state != SessionState::live && snapshot_.state != SessionState::goingLive) {
+            return;
+        }
+        channelStreamStarted_ = true;
         snapshot_.channel = {PartHealth::ok, "stream confirmed by the server"};
         break;
     case ChannelEvent::Kind::streamError:
+        if (snapshot_.state != SessionState::live && snapshot_.state != SessionState::goingLive) {
+            return; // during End: the seed backend reports killing its encoder
+        }
         snapshot_.channel = {PartHealth::degraded, "the server reported: " + event.message};
+        if (playbackWait_) {
+            // The backend's encoder failed before it made any video: nothing will play.
+            snapshot_.media = {PartHealth::failed, "the server reported: " + event.message};
+            failGoLive(core::Error{SessionErrc::mediaFailed,
+                                   endpoint_->provider + " could not make video from the stream: " + event.message +
+                                       ": check the backend's log, then go live again"});
+            return;
+        }
         break;
     case ChannelEvent::Kind::streamEnded:
+        if (snapshot_.state == SessionState::ending && channelEndOperation_ &&
+            (event.message.empty() || event.message == activity_.identifier)) {
+            finishChannelEnd("stream ended by the server, disconnected");
+            return;
+        }
         if (snapshot_.state == SessionState::live) {
             snapshot_.channel = {PartHealth::degraded, "the server ended its side of the stream"};
         }
         break;
     case ChannelEvent::Kind::viewerCount:
+        snapshot_.viewerCountJoinedSoFar = true;
         if (event.viewerCount != snapshot_.viewerCount) {
             snapshot_.viewerCount = event.viewerCount;
             activity_.currentParticipants = static_cast<std::uint64_t>(std::max(0, event.viewerCount));
@@ -850,10 +955,12 @@ void GoLiveController::beginEnd(std::optional<core::Error> reason)
         parts_.ingest.cancel(); // its answer is no longer awaited
     }
     abandonOperations();
+    playbackWait_.reset();
+    channelEndOperation_.reset();
     publishing_ = false;
     republishWanted_ = false;
     changeRepublishPending_ = false;
-    for (auto* timer : {&republishTimer_, &channelRetryTimer_, &ingestPollTimer_}) {
+    for (auto* timer : {&republishTimer_, &channelRetryTimer_, &ingestPollTimer_, &playbackPollTimer_}) {
         if (*timer) {
             scheduler_.cancel(**timer);
             timer->reset();
@@ -894,18 +1001,26 @@ void GoLiveController::endAfterMedia()
 
     if (parts_.channel != nullptr && (journalRecord_.channelAnnounced || channelConnected_)) {
         if (journalRecord_.channelAnnounced && channelConnected_) {
+            // `end-stream`, then its `stream-ended` awaited before the disconnect: the seed backend
+            // drops an event that arrives together with the disconnect, and cleans a stream left
+            // that way up only much later, without ending its playlist.
             ++endPartsOutstanding_;
             const OperationId operation = beginOperation(timeouts_.endPart, [this] {
+                channelEndOperation_.reset();
                 parts_.channel->disconnect();
-                snapshot_.channel = {PartHealth::stopped, "disconnected (end-stream not confirmed as sent)"};
+                snapshot_.channel = {PartHealth::stopped, "disconnected (the server did not confirm the end within " +
+                                                              seconds(timeouts_.endPart) + ")"};
                 endPartDone();
             });
-            parts_.channel->endStream(completion<core::Status>(operation, [this](const core::Status& sent) {
-                parts_.channel->disconnect();
-                snapshot_.channel = {PartHealth::stopped,
-                                     sent ? "stream ended, disconnected" : "disconnected: " + sent.error().describe()};
-                endPartDone();
-            }));
+            channelEndOperation_ = operation;
+            const std::weak_ptr<int> alive = alive_;
+            parts_.channel->endStream([this, alive, operation](const core::Status& sent) {
+                scheduler_.post([this, alive, operation, sent] {
+                    if (alive.lock() && !sent && channelEndOperation_ == operation) {
+                        finishChannelEnd("disconnected: " + sent.error().describe());
+                    }
+                });
+            });
         } else {
             parts_.channel->disconnect();
             snapshot_.channel = {PartHealth::stopped, "disconnected"};
@@ -936,8 +1051,11 @@ void GoLiveController::endAfterMedia()
 
     if (journalRecord_.livePublished) {
         ++endPartsOutstanding_;
+        // A journal kept because `ended` reached no relay holds the ended version: publish it again.
         const core::Status ended =
-            activity_.end(scheduler_.nowUnixSeconds(), endpoint_ ? endpoint_->archiveUrl : std::nullopt);
+            activity_.status == nostr::LiveStatus::ended
+                ? core::Status{}
+                : activity_.end(scheduler_.nowUnixSeconds(), endpoint_ ? endpoint_->archiveUrl : std::nullopt);
         if (!ended) {
             snapshot_.leftovers.push_back("the live event may still show as live: " + ended.error().describe());
             endPartDone();
@@ -953,6 +1071,18 @@ void GoLiveController::endAfterMedia()
     endPartDone();
 }
 
+void GoLiveController::finishChannelEnd(const std::string& detail)
+{
+    if (!channelEndOperation_ || !finishOperation(*channelEndOperation_)) {
+        return;
+    }
+    channelEndOperation_.reset();
+    parts_.channel->disconnect();
+    snapshot_.channel = {PartHealth::stopped, detail};
+    notify();
+    endPartDone();
+}
+
 void GoLiveController::endPartDone()
 {
     if (--endPartsOutstanding_ > 0) {
@@ -964,6 +1094,7 @@ void GoLiveController::endPartDone()
 void GoLiveController::finishEnd()
 {
     abandonOperations();
+    channelEndOperation_.reset();
     snapshot_.state = endReason_ ? SessionState::failed : SessionState::ended;
     if (journal_ != nullptr) {
         if (snapshot_.leftovers.empty()) {

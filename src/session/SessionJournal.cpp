@@ -131,7 +131,8 @@ nlohmann::json JournalRecord::toJson() const
           {"ingestStarted", ingestStarted},
           {"channelAnnounced", channelAnnounced},
           {"mediaStarted", mediaStarted},
-          {"livePublished", livePublished}}},
+          {"livePublished", livePublished},
+          {"liveAccepted", liveAccepted}}},
         {"leftovers", leftovers},
     };
     putOptional(object["ingest"], "hlsPlaybackUrl", hlsPlaybackUrl);
@@ -227,10 +228,13 @@ core::Result<JournalRecord> JournalRecord::fromJson(const nlohmann::json& value)
     for (auto [name, target] :
          {std::pair{"ingestPrepared", &record.ingestPrepared}, std::pair{"ingestStarted", &record.ingestStarted},
           std::pair{"channelAnnounced", &record.channelAnnounced}, std::pair{"mediaStarted", &record.mediaStarted},
-          std::pair{"livePublished", &record.livePublished}}) {
+          std::pair{"livePublished", &record.livePublished}, std::pair{"liveAccepted", &record.liveAccepted}}) {
         if (auto status = takeFlag(*steps, name, *target); !status) {
             return status.error();
         }
+    }
+    if (!steps->contains("liveAccepted")) {
+        record.liveAccepted = record.livePublished; // written before the field existed
     }
     if (const auto leftovers = value.find("leftovers"); leftovers != value.end()) {
         if (!leftovers->is_array() ||

@@ -282,10 +282,17 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
     urlsPanel_->setIngestServer(fromStd(snapshot.ingestServer));
     urlsPanel_->setStreamKey(fromStd(snapshot.streamKey));
     showReconnect();
-    viewerCount_->setText(
-        snapshot.state == session::SessionState::live
-            ? (snapshot.viewerCount == 1 ? tr("1 viewer") : tr("%1 viewers").arg(snapshot.viewerCount))
-            : QString());
+    if (snapshot.state != session::SessionState::live) {
+        viewerCount_->clear();
+    } else if (snapshot.viewerCountJoinedSoFar) {
+        // The seed backend counts viewers as they join and never counts those who left.
+        viewerCount_->setText(tr("%1 joined so far").arg(snapshot.viewerCount));
+        viewerCount_->setToolTip(tr("Viewers who joined so far, as the backend counts them (it does not count "
+                                    "those who left)"));
+    } else {
+        viewerCount_->setText(tr("– viewers"));
+        viewerCount_->setToolTip(tr("No viewer count is known for this ingest"));
+    }
 
     switch (snapshot.state) {
     case session::SessionState::goingLive:

@@ -21,7 +21,17 @@
 // documented shape are logged and ignored.
 //
 // Stream state: idle → announced (start-stream sent) → confirmed (stream-started for our key)
-// → ended (stream-ended, end-stream's answer) or failed (stream-error while announced). The
+// → ended (stream-ended, end-stream's answer) or failed (stream-error while announced). A
+// stream-error after the stream ended is part of the seed backend's normal end (it kills its
+// encoder and reports the kill): it is logged, not reported.
+//
+// Pacing the media: the seed backend sets a stream up asynchronously after start-stream and drops
+// the chunks that arrive before it is done (with them the container header), and it writes each
+// chunk to its input file asynchronously, so chunks that arrive back to back can land out of order.
+// So a chunk given to sendStreamData() within `setupGrace` of a start-stream (unless the server
+// confirmed the stream first), or within kMinimumChunkInterval of the last one sent, is held, and
+// what is held goes out as one chunk when that time has come (a timer on the network thread);
+// endStream() sends what is held first. The
 // connection state is SocketIoClient's. After a reconnect the channel announces the stream again
 // (start-stream; the state goes back to announced until the server confirms once more) and joins
 // the streams it watched again (join-stream), then calls onReconnected.
@@ -34,6 +44,9 @@
 #include "hoststudio/chat/SocketIoClient.hpp"
 #include "hoststudio/core/Result.hpp"
 
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -41,6 +54,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hoststudio::net {
 class NetworkThread;
@@ -85,10 +99,18 @@ public:
 
     void connect(const std::string& url, BackendChannelHandlers handlers);
 
+    // How long after a start-stream the backend may still be setting the stream up (see above).
+    // The seed backend's setup (a directory, a stub playlist, a file watch) takes a few ms here.
+    static constexpr std::chrono::milliseconds kDefaultSetupGrace{500};
+    static constexpr std::chrono::milliseconds kMinimumChunkInterval{100};
+    static constexpr std::size_t kMaximumJoinedChunkBytes = std::size_t{512} * 1024;
+    void setSetupGrace(std::chrono::milliseconds grace);
+
     // invalidArgument for a stream key the backend refuses (1–128 of A–Z a–z 0–9 . _ ~ -, not
     // starting with '.') or an empty user id; notConnected; the errors of emitEvent.
     [[nodiscard]] core::Status startStream(std::string streamKey, std::string userId);
-    // notConnected unless a stream is announced or confirmed; messageTooLarge above the cap.
+    // notConnected unless a stream is announced or confirmed; messageTooLarge above the cap. Within
+    // the setup grace the chunk is held (see above) and the call succeeds.
     [[nodiscard]] core::Status sendStreamData(std::string_view chunk);
     [[nodiscard]] core::Status endStream();
     [[nodiscard]] core::Status joinStream(std::string streamKey, std::string userId);
@@ -100,10 +122,29 @@ public:
     [[nodiscard]] std::string streamKey() const;
 
 private:
-    explicit BackendChannel(std::unique_ptr<SocketIoClient> client);
+    BackendChannel(net::NetworkThread& network, std::unique_ptr<SocketIoClient> client);
 
     void onEvent(const SocketIoEvent& event);
     void onReconnected();
+    void markAnnounced();         // mutex_ held
+    core::Status sendHeldChunk(); // mutex_ held
+    void scheduleFlush();         // mutex_ held
+    void flushHeld();             // on the network thread, from the flush timer
+
+    // The flush timer's way back to the channel: cleared by the destructor, which waits for a
+    // flush in progress (lock order: FlushGuard::mutex, then mutex_).
+    struct FlushGuard {
+        std::mutex mutex;
+        BackendChannel* owner = nullptr;
+    };
+    net::NetworkThread& network_;
+    std::shared_ptr<FlushGuard> flushGuard_ = std::make_shared<FlushGuard>();
+    bool flushScheduled_ = false; // guarded by mutex_
+
+    std::chrono::milliseconds setupGrace_ = kDefaultSetupGrace; // guarded by mutex_
+    std::chrono::steady_clock::time_point nextChunkAt_;         // guarded by mutex_: no chunk sent before
+    std::vector<std::uint8_t> heldChunk_;                       // guarded by mutex_
+    bool endSent_ = false;                                      // guarded by mutex_: end-stream sent
 
     mutable std::mutex mutex_;
     BackendChannelHandlers handlers_;                           // guarded by mutex_

@@ -54,11 +54,16 @@ struct RecordingConfig {
 };
 
 // The Matroska chunk stream (an ingest fed over a message channel). `onChunk` runs on the chunk
-// thread; it must copy or post and return at once. `header` is true for the container header that
-// starts every (re)start; media chunks are whole clusters.
+// thread; it must copy or post and return at once. `header` is true for the first chunk of every
+// (re)start: the container header together with the first keyframe and more (at least 4 KiB, over
+// the 1000 bytes the seed backend needs to start its encoder); after it, what was muxed since the last
+// chunk, every `chunkInterval`.
 struct ChunkStreamConfig {
     std::function<void(std::span<const std::uint8_t> bytes, bool header)> onChunk;
     std::chrono::milliseconds clusterDuration{1000};
+    // Media is handed out at most this often, gathered into one chunk (the seed backend writes each
+    // chunk to a file asynchronously: chunks close together can land out of order).
+    std::chrono::milliseconds chunkInterval{250};
     SendQueueLimits queueLimits;
 };
 

@@ -39,6 +39,10 @@ public:
     // Runs `work` on the network thread. After stop() the work is dropped (never run).
     // An exception thrown by `work` is logged and swallowed: it never ends the thread.
     void post(std::function<void()> work);
+    // Runs `work` on the network thread after `delay` (a steady_timer on its io_context). After
+    // stop() it is dropped; stop() cancels what is still waiting. To cancel one earlier, let the
+    // work check a guard of its own.
+    void postAfter(std::chrono::milliseconds delay, std::function<void()> work);
 
     [[nodiscard]] bool isCurrentThread() const noexcept;
     [[nodiscard]] bool isRunning() const noexcept;

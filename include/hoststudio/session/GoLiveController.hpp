@@ -7,8 +7,10 @@
 //   go live: 1 prepare and start the ingest → 2 connect the real-time channel → 3 announce the
 //            stream (`start-stream`, when the media goes over the channel) → 4 start the media → 5 publish the live
 //            event (NIP-53, the HLS URL as `streaming`) → 6 live
-//   end:     stop the media (flush, bounded) → in parallel: `end-stream` and disconnect, stop the
-//            ingest, publish `ended` → ended
+//            (when the media goes over the channel, step 4 lasts until the backend's HLS playlist
+//            lists a segment: viewers can watch only then)
+//   end:     stop the media (flush, bounded) → in parallel: `end-stream`, its `stream-ended`
+//            awaited, then disconnect; stop the ingest; publish `ended` → ended
 //
 // The rules of failure:
 //  - the ingest or the media failing (or timing out) stops Go Live and undoes what was started:
@@ -117,6 +119,9 @@ struct SessionSnapshot {
     std::optional<MediaReconnect> reconnect; // set while the media waits to reconnect (the countdown)
     std::string naddr;
     int viewerCount = 0;
+    // The count is of viewers who joined so far, not of those watching now (the seed backend's
+    // channel counts joins and never counts down).
+    bool viewerCountJoinedSoFar = false;
     std::vector<std::string> leftovers; // what End could not clean up
 };
 
@@ -132,6 +137,10 @@ struct SessionTimeouts {
     std::chrono::milliseconds changeRepublishDelay{5000};
     std::chrono::milliseconds backgroundRetry{15000};  // channel connect, unaccepted publish
     std::chrono::milliseconds ingestStatusPoll{10000}; // the provider's view of the stream while live
+    // Go Live over the real-time channel (the seed backend makes the HLS itself): how long to wait
+    // for its playlist to list a segment, and how often to look.
+    std::chrono::milliseconds awaitPlayback{30000};
+    std::chrono::milliseconds playbackPoll{500};
 };
 
 struct GoLiveRequest {
@@ -146,6 +155,9 @@ public:
         MediaPart& media;
         AnnouncerPart& announcer;
         ChannelPart* channel = nullptr; // null: no real-time channel in this session
+        // Reads the HLS playlist when the ingest makes the HLS from media sent over the channel:
+        // the session is live only once it lists a segment. Null: not waited for.
+        PlaybackCheck* playback = nullptr;
     };
     using Observer = std::function<void(const SessionSnapshot&)>;
 
@@ -196,12 +208,15 @@ private:
     void stepConnectChannel();
     void stepAnnounceStream();
     void stepStartMedia();
+    void stepAwaitPlayback();
+    void pollPlayback();
     void stepPublishLive();
     void enterLive();
     void announceOnChannel(const Handler& then);
     [[nodiscard]] bool mediaOverChannel() const; // the ingest is the channel (not an RTMP server)
 
     void publishActivity(bool duringEnd);
+    void noteEndedNotPublished(const std::string& why);
     void scheduleRepublish(std::chrono::milliseconds delay);
     void scheduleBackgroundChannelConnect();
     void scheduleIngestStatusPoll();
@@ -212,6 +227,7 @@ private:
 
     void beginEnd(std::optional<core::Error> reason);
     void endAfterMedia();
+    void finishChannelEnd(const std::string& detail);
     void endPartDone();
     void finishEnd();
 
@@ -233,10 +249,14 @@ private:
     std::optional<Scheduler::TimerId> republishTimer_;
     std::optional<Scheduler::TimerId> channelRetryTimer_;
     std::optional<Scheduler::TimerId> ingestPollTimer_;
+    std::optional<Scheduler::TimerId> playbackPollTimer_;
+    std::optional<OperationId> playbackWait_;        // step 4 waits for the backend's first segment
+    std::optional<OperationId> channelEndOperation_; // End waits for the server's `stream-ended`
     bool ingestPollOutstanding_ = false;
     bool channelConnected_ = false;
-    bool publishing_ = false;      // a publish of the activity is outstanding
-    bool republishWanted_ = false; // a change arrived while publishing
+    bool channelStreamStarted_ = false; // the server said `stream-started` in this Go Live
+    bool publishing_ = false;           // a publish of the activity is outstanding
+    bool republishWanted_ = false;      // a change arrived while publishing
     bool changeRepublishPending_ = false;
     std::optional<core::Error> endReason_;
     int endPartsOutstanding_ = 0;

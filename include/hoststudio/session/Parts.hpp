@@ -21,6 +21,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hoststudio::session {
@@ -113,6 +114,33 @@ public:
     // `end-stream`: completes when sent.
     virtual void endStream(DoneCallback done) = 0;
     virtual void disconnect() = 0;
+};
+
+// What an HLS playback URL serves now.
+struct PlaylistState {
+    int httpStatus = 0;
+    int segmentCount = 0; // media segments the playlist lists (0 for a master playlist or a stub)
+    int variantCount = 0; // variant streams of a master playlist
+    bool ended = false;   // #EXT-X-ENDLIST
+
+    // Something a viewer can play: a 200 with a segment or a variant, not ended.
+    [[nodiscard]] bool playable() const noexcept
+    {
+        return httpStatus == 200 && (segmentCount > 0 || variantCount > 0) && !ended;
+    }
+};
+
+// Reads a playlist's text (RFC 8216): the URIs after #EXTINF are segments, after #EXT-X-STREAM-INF
+// variants. Anything else, including a body that is not a playlist, counts nothing.
+[[nodiscard]] PlaylistState parsePlaylist(std::string_view text, int httpStatus);
+
+// Fetches an HLS playback URL: whether the stream can be watched yet.
+class PlaybackCheck {
+public:
+    using Callback = std::function<void(core::Result<PlaylistState>)>;
+    virtual ~PlaybackCheck() = default;
+    // Completes once with what the URL served (any HTTP status), or why it could not be fetched.
+    virtual void check(const std::string& url, Callback done) = 0;
 };
 
 // One relay's answer to a publish.

@@ -52,6 +52,10 @@ struct JournalRecord {
     bool channelAnnounced = false;
     bool mediaStarted = false;
     bool livePublished = false;
+    // A relay accepted a version of the live event: only then can a relay show it as live, and
+    // only then is an `ended` that reached no relay something left behind. (A journal without
+    // the field, from an older version, counts as accepted when the event was published.)
+    bool liveAccepted = false;
     // What an end could not clean up (kept for the next recovery).
     std::vector<std::string> leftovers;
 

@@ -5,8 +5,11 @@
 //                   [--stream-key K] [--record FILE.mkv] [--duration S] [--preset NAME]
 //                   [--key-file PATH] [--no-journal] [--republish-interval S] [--status-interval S]
 //                   [--retry-interval S] [--chat-stdin]
-//   hoststudio end       ends the running session (asks its process), or a crashed one's leftovers
-//   hoststudio recover   ends what a crashed session left behind, from its journal
+//   hoststudio end [--key-file PATH]      ends the running session (asks its process), or a crashed
+//                                         one's leftovers
+//   hoststudio recover [--key-file PATH]  ends what a crashed session left behind, from its journal,
+//                                         signing `ended` with the key that announced it (another
+//                                         key is refused)
 //
 // stdout: JSON lines — {"event":"session",…} on every change of state, step or part, {"event":"live",…}
 // with the URLs once live, {"event":"ended",…} at the end; stderr: the same in words. SIGINT/SIGTERM or
@@ -24,6 +27,7 @@
 #include "hoststudio/app/Verb.hpp"
 #include "hoststudio/chat/ChatHub.hpp"
 #include "hoststudio/core/Settings.hpp"
+#include "hoststudio/nostr/Keys.hpp"
 #include "hoststudio/session/SessionError.hpp"
 
 #include <QCoreApplication>
@@ -35,6 +39,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <thread>
@@ -82,7 +87,8 @@ Json snapshotJson(const session::SessionSnapshot& snapshot)
                 {"media", partJson(snapshot.media)},
                 {"recording", partJson(snapshot.recording)},
                 {"nostr", partJson(snapshot.nostr)}}},
-              {"viewerCount", snapshot.viewerCount}};
+              {"viewerCount", snapshot.viewerCount},
+              {"viewerCountJoinedSoFar", snapshot.viewerCountJoinedSoFar}};
     if (snapshot.error) {
         line["error"] = snapshot.error.describe();
     }
@@ -463,8 +469,36 @@ int runSessionLive(VerbContext& context, const media::SceneConfig& scene)
     return startExit != kExitOk ? startExit : code;
 }
 
+// recover's options: --key-file PATH (or --key-file=PATH), the host's key as for `live`.
+std::optional<QString> parseRecoverOptions(const QStringList& arguments, QString& error)
+{
+    QString keyFile;
+    for (qsizetype index = 0; index < arguments.size(); ++index) {
+        const QString& argument = arguments[index];
+        if (argument.startsWith(QLatin1String("--key-file="))) {
+            keyFile = argument.mid(static_cast<qsizetype>(std::strlen("--key-file=")));
+        } else if (argument == QLatin1String("--key-file")) {
+            if (index + 1 >= arguments.size()) {
+                error = QStringLiteral("--key-file needs a value");
+                return std::nullopt;
+            }
+            keyFile = arguments[++index];
+        } else {
+            error = QStringLiteral("unknown option ") + argument + QStringLiteral(" (recover takes --key-file PATH)");
+            return std::nullopt;
+        }
+    }
+    return keyFile;
+}
+
 int runRecoverVerb(VerbContext& context)
 {
+    QString usageError;
+    const auto keyFile = parseRecoverOptions(context.invocation.verbArguments, usageError);
+    if (!keyFile) {
+        context.err << "recover: " << usageError << Qt::endl;
+        return kExitUsage;
+    }
     int exitCode = kExitOk;
     const auto record = readJournal(context, QStringLiteral("recover"), exitCode);
     if (exitCode != kExitOk) {
@@ -486,11 +520,24 @@ int runRecoverVerb(VerbContext& context)
     options.eventId = record->eventId;
     options.provider = QString::fromStdString(record->provider.empty() ? std::string("custom") : record->provider);
     options.streamKey = QString::fromStdString(record->eventId); // stopping needs the id, never the key
+    options.keyFilePath = *keyFile;
     auto assembly = SessionAssembly::create(context.settings, options, context.err);
     if (!assembly) {
         return failWith(context, QStringLiteral("recover"), assembly.error());
     }
     SessionAssembly& parts = **assembly;
+    if (record->livePublished && !record->hostPublicKeyHex.empty() &&
+        parts.hostPublicKeyHex() != record->hostPublicKeyHex) {
+        // Another key's `ended` would be another author's event: relays would still show the host's as live.
+        const auto needed = nostr::PublicKey::fromHex(record->hostPublicKeyHex);
+        const std::string neededText = needed ? needed->toNpub() : record->hostPublicKeyHex;
+        return failWith(context, QStringLiteral("recover"),
+                        core::Error{session::SessionErrc::invalidRequest,
+                                    "the session of event " + record->eventId + " was announced with the key " +
+                                        neededText +
+                                        ", not with the key given: run recover with that key "
+                                        "(--key-file PATH, or the key kept in the settings)"});
+    }
     context.err << "recover: ending the session of event " << QString::fromStdString(record->eventId) << Qt::endl;
     int startExit = kExitOk;
     const int code = runSession(

@@ -228,9 +228,13 @@ TEST_F(BackendClientTest, StartSendsTheExactBodyThenPlaybackActiveStatusStop)
     ASSERT_EQ(stopRequests.size(), 1U);
     EXPECT_EQ(json::parse(stopRequests[0].at("body").get<std::string>()),
               (json{{"action", "stop"}, {"userId", kPubkey}, {"timestamp", 1700000000123}}));
+    // The seed backend answers "stopped" again for any stream it knows (its stop only sets a word).
     const auto stoppedAgain = backend->stopBlocking(id, kPubkey);
     ASSERT_TRUE(stoppedAgain.ok());
-    EXPECT_FALSE(stoppedAgain->wasRunning());
+    EXPECT_EQ(stoppedAgain->statusText, "stopped");
+    const auto afterStop = backend->statusBlocking(id);
+    ASSERT_TRUE(afterStop.ok());
+    EXPECT_EQ(afterStop->cloudinaryStatus, "inactive");
 }
 
 TEST_F(BackendClientTest, StatusOfAPolledIdIsNotLiveContent)
@@ -239,7 +243,8 @@ TEST_F(BackendClientTest, StatusOfAPolledIdIsNotLiveContent)
     const auto status = backend->statusBlocking(uniqueId("never-started"));
     ASSERT_TRUE(status.ok()) << status.error().describe();
     EXPECT_FALSE(status->hasLiveContent()) << "the backend's overall.isActive is true here and means nothing";
-    EXPECT_FALSE(status->manifestExists);
+    EXPECT_TRUE(status->manifestExists) << "asking creates a placeholder stream with a stub playlist";
+    EXPECT_FALSE(status->hasVideoContent);
     EXPECT_EQ(status->cloudinaryStatus, "not_found");
 }
 
@@ -247,7 +252,7 @@ TEST_F(BackendClientTest, StatusShowsRealHlsAfterABroadcast)
 {
     const std::string id = uniqueId("broadcast");
     const std::string command = std::string("'") + HOSTSTUDIO_NODE_EXECUTABLE + "' '" + HOSTSTUDIO_SEND_MEDIA_SCRIPT +
-                                "' --url '" + peer_->url + "' --stream '" + id + "' --segments 2";
+                                "' --url '" + peer_->url + "' --stream '" + id + "' --segments 2 --end no";
     ASSERT_EQ(std::system(command.c_str()), 0) << command; // NOLINT(concurrency-mt-unsafe,cert-env33-c)
     auto backend = client();
     const auto status = backend->statusBlocking(id);
@@ -395,7 +400,7 @@ TEST_F(BackendClientTest, IngestProviderFromPrepareToEnded)
     EXPECT_EQ(status->state, IngestState::starting) << "started, but no media yet: " << status->providerStatus;
 
     const std::string command = std::string("'") + HOSTSTUDIO_NODE_EXECUTABLE + "' '" + HOSTSTUDIO_SEND_MEDIA_SCRIPT +
-                                "' --url '" + peer_->url + "' --stream '" + id + "' --segments 1";
+                                "' --url '" + peer_->url + "' --stream '" + id + "' --segments 1 --end no";
     ASSERT_EQ(std::system(command.c_str()), 0) << command; // NOLINT(concurrency-mt-unsafe,cert-env33-c)
     status = statusNow();
     ASSERT_TRUE(status.ok());

@@ -62,7 +62,10 @@ TEST(BackendIngestProvider, StatusComesFromWhatExistsNotFromOverallIsActive)
         {"a manifest without media", "active", true, false, IngestState::starting},
         {"broadcasting", "active", true, true, IngestState::live},
         {"broadcast over the socket only", "not_found", true, true, IngestState::live},
-        {"stopped", "stopped", true, true, IngestState::ended},
+        {"stopped (older versions)", "stopped", true, true, IngestState::ended},
+        // Regression: the seed backend says "inactive" after /stop; it was shown as unknown.
+        {"stopped: the seed backend's word", "inactive", true, false, IngestState::ended},
+        {"stopped with content still listed", "inactive", true, true, IngestState::ended},
         {"something newer", "provisioning", false, false, IngestState::unknown},
         {"no cloudinary part", "", false, false, IngestState::unknown},
     };

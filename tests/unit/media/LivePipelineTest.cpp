@@ -211,7 +211,8 @@ ParsedStream parseMatroska(const std::vector<std::uint8_t>& bytes)
 TEST(LivePipeline, ChunkStreamStartsEveryRestartWithAHeaderAndAKeyframe)
 {
     std::mutex mutex;
-    std::vector<std::vector<std::uint8_t>> streams; // one byte stream per (re)start
+    std::vector<std::vector<std::uint8_t>> streams;     // one byte stream per (re)start
+    std::vector<std::vector<std::uint8_t>> firstChunks; // the chunk that starts each of them
     int headers = 0;
     LiveConfig config = smallConfig();
     config.encoder.keyframeIntervalSeconds = 1;
@@ -222,6 +223,7 @@ TEST(LivePipeline, ChunkStreamStartsEveryRestartWithAHeaderAndAKeyframe)
         if (header) {
             ++headers;
             streams.emplace_back();
+            firstChunks.emplace_back(bytes.begin(), bytes.end());
         }
         ASSERT_FALSE(streams.empty()) << "a media chunk before any header";
         streams.back().insert(streams.back().end(), bytes.begin(), bytes.end());
@@ -247,6 +249,16 @@ TEST(LivePipeline, ChunkStreamStartsEveryRestartWithAHeaderAndAKeyframe)
         EXPECT_EQ(parsed.codecs[1], AV_CODEC_ID_AAC);
         EXPECT_TRUE(parsed.firstVideoIsKey);
         EXPECT_GT(parsed.videoPackets, 15);
+    }
+    // Regression (the seed backend never started its encoder): the first chunk of a stream is not
+    // the header alone but header and media, over the backend's 1000-byte gate, playable by itself.
+    for (const auto& first : firstChunks) {
+        EXPECT_GT(first.size(), 1000U);
+        const ParsedStream parsed = parseMatroska(first);
+        ASSERT_TRUE(parsed.opened);
+        EXPECT_EQ(parsed.codecs.size(), 2U);
+        EXPECT_TRUE(parsed.firstVideoIsKey);
+        EXPECT_GE(parsed.videoPackets, 1);
     }
 }
 

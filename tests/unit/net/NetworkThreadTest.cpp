@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <utility>
 
 namespace hoststudio::net {
 namespace {
@@ -64,6 +65,40 @@ TEST(NetworkThread, AThrowingHandlerDoesNotEndTheThread)
     std::promise<void> after;
     thread.post([&] { after.set_value(); });
     EXPECT_EQ(after.get_future().wait_for(5s), std::future_status::ready);
+}
+
+TEST(NetworkThread, PostAfterRunsOnTheThreadAfterTheDelayInOrder)
+{
+    NetworkThread thread;
+    const auto start = std::chrono::steady_clock::now();
+    std::promise<std::pair<bool, std::chrono::steady_clock::duration>> late;
+    std::atomic<int> order{0};
+    std::atomic<int> earlyAt{0};
+    thread.postAfter(200ms, [&] {
+        late.set_value({thread.isCurrentThread() && order.fetch_add(1) == 1, std::chrono::steady_clock::now() - start});
+    });
+    thread.postAfter(20ms, [&] { earlyAt = order.fetch_add(1) + 1; });
+    auto future = late.get_future();
+    ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+    const auto [secondOnThread, elapsed] = future.get();
+    EXPECT_TRUE(secondOnThread);
+    EXPECT_EQ(earlyAt.load(), 1);
+    EXPECT_GE(elapsed, 200ms);
+}
+
+TEST(NetworkThread, StopCancelsWaitingTimersAtOnceAndDropsLaterOnes)
+{
+    NetworkThread thread;
+    std::atomic<bool> ran{false};
+    thread.postAfter(60s, [&] { ran = true; });
+    std::promise<void> scheduled;
+    thread.post([&] { scheduled.set_value(); });
+    ASSERT_EQ(scheduled.get_future().wait_for(5s), std::future_status::ready);
+    const auto start = std::chrono::steady_clock::now();
+    thread.stop(5s);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "a waiting timer held the thread up";
+    thread.postAfter(0ms, [&] { ran = true; });
+    EXPECT_FALSE(ran.load());
 }
 
 } // namespace

@@ -40,11 +40,11 @@ protected:
     }
 
     GoLiveController& make(bool withChannel = true, SessionTimeouts timeouts = {},
-                           AnnouncerPart* announcerPart = nullptr)
+                           AnnouncerPart* announcerPart = nullptr, PlaybackCheck* playbackCheck = nullptr)
     {
         controller = std::make_unique<GoLiveController>(
             GoLiveController::Parts{ingest, media, announcerPart != nullptr ? *announcerPart : announcer,
-                                    withChannel ? &channel : nullptr},
+                                    withChannel ? &channel : nullptr, playbackCheck},
             scheduler, journal.get(), timeouts);
         controller->setObserver([this](const SessionSnapshot& snapshot) {
             if (!snapshot.stepText.empty() && (steps.empty() || steps.back() != snapshot.stepText)) {
@@ -63,6 +63,12 @@ protected:
         request.activity.relays = {"ws://127.0.0.1:7447", "ws://127.0.0.1:7448"};
         request.recordingPath = "/recordings/event-42.mkv";
         return request;
+    }
+
+    // Every relay of request() refuses (or cannot be reached).
+    void refuseEveryRelay()
+    {
+        announcer.relayAccepts = {{"ws://127.0.0.1:7447", false}, {"ws://127.0.0.1:7448", false}};
     }
 
     void goLive()
@@ -92,6 +98,7 @@ protected:
     testing::FakeMedia media{log};
     testing::FakeChannel channel{log};
     testing::FakeAnnouncer announcer{log};
+    testing::FakePlayback playback{log};
     std::filesystem::path directory;
     std::unique_ptr<SessionJournal> journal;
     std::unique_ptr<GoLiveController> controller;
@@ -160,6 +167,143 @@ TEST_F(GoLiveControllerTest, AnIngestThatIsTheChannelGetsTheMediaOverIt)
     controller->end();
     scheduler.drain();
     EXPECT_LT(indexOf("channel.endStream"), indexOf("channel.disconnect"));
+}
+
+// The seed backend's case: the media goes over the channel and the backend makes the HLS.
+class BackendIngestTest : public GoLiveControllerTest {
+protected:
+    void SetUp() override
+    {
+        GoLiveControllerTest::SetUp();
+        ingest.endpoint.provider = "backend";
+        ingest.endpoint.ingestUrl = "ws://127.0.0.1:3001/socket.io/?EIO=4&transport=websocket";
+        ingest.endpoint.streamKey = "event-42";
+        ingest.endpoint.hlsPlaybackUrl = "http://127.0.0.1:3001/livestream/event-42/stream.m3u8";
+    }
+    static SessionTimeouts timeouts()
+    {
+        SessionTimeouts timeouts;
+        timeouts.awaitPlayback = 10s;
+        timeouts.playbackPoll = 500ms;
+        return timeouts;
+    }
+};
+
+TEST_F(BackendIngestTest, StartingUntilTheBackendsPlaylistListsASegment)
+{
+    playback.answers = {core::Result<PlaylistState>(
+                            core::Error{std::make_error_code(std::errc::connection_refused), "connection refused"}),
+                        PlaylistState{404, 0, 0, false}, testing::FakePlayback::withSegments(0),
+                        testing::FakePlayback::withSegments(0), testing::FakePlayback::withSegments(1)};
+    make(true, timeouts(), nullptr, &playback);
+    goLive();
+    // Media flows, but the backend has made no video yet: not live, nothing announced on Nostr.
+    EXPECT_EQ(controller->snapshot().state, SessionState::goingLive);
+    EXPECT_EQ(controller->snapshot().stepText, "4 of 6: starting the media: waiting for backend to make video");
+    EXPECT_EQ(controller->snapshot().media.health, PartHealth::working);
+    EXPECT_FALSE(logged("nostr.publish live"));
+    channel.raise(ChannelEvent{ChannelEvent::Kind::streamStarted, "event-42", 0});
+    scheduler.advance(1000ms);
+    EXPECT_EQ(controller->snapshot().state, SessionState::goingLive) << "stream-started alone is no video";
+    EXPECT_NE(controller->snapshot().media.detail.find("its encoder started"), std::string::npos)
+        << controller->snapshot().media.detail;
+    scheduler.advance(1000ms);
+    EXPECT_EQ(controller->snapshot().state, SessionState::live);
+    EXPECT_EQ(playback.checks, 5);
+    EXPECT_TRUE(logged("playback.check http://127.0.0.1:3001/livestream/event-42/stream.m3u8"));
+    EXPECT_LT(indexOf("media.start"), indexOf("nostr.publish live"));
+    EXPECT_EQ(announcer.published.size(), 1U);
+}
+
+TEST_F(BackendIngestTest, NoVideoWithinTheBoundFailsGoLiveAndUndoesIt)
+{
+    make(true, timeouts(), nullptr, &playback);
+    goLive();
+    scheduler.advance(9900ms);
+    EXPECT_EQ(controller->snapshot().state, SessionState::goingLive);
+    scheduler.advance(200ms);
+    EXPECT_EQ(controller->snapshot().state, SessionState::failed);
+    EXPECT_EQ(controller->snapshot().error, SessionErrc::stepTimedOut);
+    EXPECT_NE(controller->snapshot().error.detail().find("made no video"), std::string::npos);
+    EXPECT_FALSE(logged("nostr.publish live"));
+    EXPECT_TRUE(logged("channel.endStream"));
+    EXPECT_TRUE(logged("ingest.stop " + ingest.endpoint.streamId));
+    const int checks = playback.checks;
+    scheduler.advance(5s);
+    EXPECT_EQ(playback.checks, checks) << "no more polling after the failure";
+}
+
+TEST_F(BackendIngestTest, AStreamErrorWhileWaitingFailsGoLiveWithTheServersWords)
+{
+    make(true, timeouts(), nullptr, &playback);
+    goLive();
+    channel.raise(ChannelEvent{ChannelEvent::Kind::streamError, "ffmpeg exited with code 1", 0});
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::failed);
+    EXPECT_NE(controller->snapshot().error.detail().find("ffmpeg exited with code 1"), std::string::npos);
+    EXPECT_FALSE(logged("nostr.publish live"));
+}
+
+TEST_F(BackendIngestTest, EndWaitsForStreamEndedBeforeItDisconnects)
+{
+    playback.last = testing::FakePlayback::withSegments(2);
+    channel.confirmEnd = false;
+    make(true, timeouts(), nullptr, &playback);
+    goLive();
+    ASSERT_EQ(controller->snapshot().state, SessionState::live);
+    controller->end();
+    scheduler.advance(1000ms);
+    EXPECT_TRUE(logged("channel.endStream"));
+    EXPECT_FALSE(logged("channel.disconnect")) << "a disconnect sent with end-stream loses it at the backend";
+    EXPECT_EQ(controller->snapshot().state, SessionState::ending);
+    channel.raise(ChannelEvent{ChannelEvent::Kind::streamEnded, "event-42", 0});
+    // The backend kills its encoder and says so: part of its normal end, not a failure.
+    channel.raise(ChannelEvent{ChannelEvent::Kind::streamError, "ffmpeg was killed with signal SIGKILL", 0});
+    scheduler.drain();
+    EXPECT_TRUE(logged("channel.disconnect"));
+    EXPECT_EQ(controller->snapshot().state, SessionState::ended);
+    EXPECT_EQ(controller->snapshot().channel.health, PartHealth::stopped);
+    EXPECT_EQ(controller->snapshot().channel.detail, "stream ended by the server, disconnected");
+    EXPECT_TRUE(controller->snapshot().leftovers.empty());
+}
+
+TEST_F(BackendIngestTest, AnUnconfirmedEndDisconnectsAfterTheBound)
+{
+    playback.last = testing::FakePlayback::withSegments(2);
+    channel.confirmEnd = false;
+    make(true, timeouts(), nullptr, &playback);
+    goLive();
+    controller->end();
+    scheduler.advance(2900ms);
+    EXPECT_FALSE(logged("channel.disconnect"));
+    scheduler.advance(200ms);
+    EXPECT_TRUE(logged("channel.disconnect"));
+    EXPECT_EQ(controller->snapshot().state, SessionState::ended);
+    EXPECT_NE(controller->snapshot().channel.detail.find("did not confirm the end"), std::string::npos);
+}
+
+TEST_F(BackendIngestTest, ActiveWithoutVideoWhileLiveIsNotHealthyAndViewersAreJoinsSoFar)
+{
+    playback.last = testing::FakePlayback::withSegments(1);
+    SessionTimeouts limits = timeouts();
+    limits.ingestStatusPoll = 10s;
+    make(true, limits, nullptr, &playback);
+    goLive();
+    ASSERT_EQ(controller->snapshot().state, SessionState::live);
+    ingest.reportedStatus = cloud::IngestStatus{cloud::IngestState::starting, "active"};
+    scheduler.advance(10s);
+    EXPECT_EQ(controller->snapshot().ingest.health, PartHealth::degraded);
+    EXPECT_NE(controller->snapshot().ingest.detail.find("serves no video"), std::string::npos);
+    EXPECT_TRUE(controller->snapshot().degraded);
+    ingest.reportedStatus = cloud::IngestStatus{cloud::IngestState::live, "active, HLS with media"};
+    scheduler.advance(10s);
+    EXPECT_EQ(controller->snapshot().ingest.health, PartHealth::ok);
+
+    EXPECT_FALSE(controller->snapshot().viewerCountJoinedSoFar);
+    channel.raise(ChannelEvent{ChannelEvent::Kind::viewerCount, {}, 3});
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().viewerCount, 3);
+    EXPECT_TRUE(controller->snapshot().viewerCountJoinedSoFar);
 }
 
 TEST_F(GoLiveControllerTest, AnIngestThatIsTheChannelFailsWhenTheChannelIsDown)
@@ -312,7 +456,7 @@ TEST_F(GoLiveControllerTest, AChannelThatNeverAnswersDoesNotHoldGoLive)
 
 TEST_F(GoLiveControllerTest, RelaysThatRefuseLeaveTheStreamLiveAndArePublishedToAgain)
 {
-    announcer.relayAccepts = {{"ws://127.0.0.1:7447", false}, {"ws://127.0.0.1:7448", false}};
+    refuseEveryRelay();
     make();
     goLive();
     EXPECT_EQ(controller->snapshot().state, SessionState::live);
@@ -558,6 +702,68 @@ TEST_F(GoLiveControllerTest, RecoverEndsWhatACrashedSessionLeftBehind)
     EXPECT_EQ(ended.identifier, "event-42");
     EXPECT_EQ(ended.title, "Quarterly town hall");
     EXPECT_TRUE(ended.streamingUrl.empty());
+    EXPECT_FALSE(journalRecord());
+}
+
+// Regression: with every relay unreachable the session ended with its journal kept, recover then
+// failed on "the activity has already ended" and kept it again, and no later session could start.
+TEST_F(GoLiveControllerTest, WithNoRelayReachableTheSessionIsLiveDegradedAndEndsWithoutLeftovers)
+{
+    refuseEveryRelay();
+    make();
+    goLive();
+    EXPECT_EQ(controller->snapshot().state, SessionState::live);
+    EXPECT_TRUE(controller->snapshot().degraded);
+    EXPECT_EQ(controller->snapshot().nostr.health, PartHealth::degraded);
+    EXPECT_FALSE(journalRecord()->liveAccepted);
+    controller->end();
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::ended);
+    EXPECT_TRUE(controller->snapshot().leftovers.empty());
+    EXPECT_NE(controller->snapshot().nostr.detail.find("no relay had the live event"), std::string::npos)
+        << controller->snapshot().nostr.detail;
+    EXPECT_FALSE(journalRecord()) << "nothing is left to recover: the next session starts";
+}
+
+TEST_F(GoLiveControllerTest, AnEndedThatReachedNoRelayAfterALiveThatDidIsKeptAndRecoverPublishesItAgain)
+{
+    make();
+    goLive();
+    ASSERT_TRUE(journalRecord()->liveAccepted);
+    refuseEveryRelay();
+    controller->end();
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::ended);
+    ASSERT_EQ(controller->snapshot().leftovers.size(), 1U);
+    const JournalRecord kept = *journalRecord();
+    controller.reset();
+    log.clear();
+    announcer.published.clear();
+    announcer.relayAccepts.clear(); // the relays are back
+    make();
+    ASSERT_TRUE(controller->recover(kept));
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::ended);
+    ASSERT_EQ(announcer.published.size(), 1U);
+    EXPECT_EQ(announcer.published[0].status, nostr::LiveStatus::ended);
+    EXPECT_TRUE(controller->snapshot().leftovers.empty());
+    EXPECT_FALSE(journalRecord());
+}
+
+TEST_F(GoLiveControllerTest, RecoverOfASessionWhoseLiveEventNoRelayTookClearsTheJournal)
+{
+    refuseEveryRelay();
+    make();
+    goLive();
+    const JournalRecord crashed = *journalRecord();
+    ASSERT_TRUE(crashed.livePublished);
+    ASSERT_FALSE(crashed.liveAccepted);
+    controller.reset();
+    make();
+    ASSERT_TRUE(controller->recover(crashed));
+    scheduler.drain();
+    EXPECT_EQ(controller->snapshot().state, SessionState::ended);
+    EXPECT_TRUE(controller->snapshot().leftovers.empty());
     EXPECT_FALSE(journalRecord());
 }
 

@@ -64,6 +64,20 @@ TEST_F(SessionJournalTest, RoundTripsEveryField)
     EXPECT_EQ(**read, sample());
 }
 
+TEST_F(SessionJournalTest, AJournalFromBeforeLiveAcceptedCountsAPublishedEventAsAccepted)
+{
+    for (const bool published : {true, false}) {
+        JournalRecord record = sample();
+        record.livePublished = published;
+        nlohmann::json text = record.toJson();
+        text["steps"].erase("liveAccepted");
+        writeText(text.dump());
+        const auto read = SessionJournal(directory / "session.json").read();
+        ASSERT_TRUE(read.ok()) << read.error().describe();
+        EXPECT_EQ((*read)->liveAccepted, published);
+    }
+}
+
 TEST_F(SessionJournalTest, NoJournalIsNotAnError)
 {
     const SessionJournal journal(directory / "session.json");

@@ -226,17 +226,44 @@ struct FakeChannel final : ChannelPart {
         announced.push_back(request);
         done({});
     }
+    // Like the seed backend: `stream-ended` answers an `end-stream` (unless the test says not).
+    bool confirmEnd = true;
     void endStream(DoneCallback done) override
     {
         log.push_back("channel.endStream");
         if (endAnswer == Answer::succeed) {
             done({});
+            if (confirmEnd && listener) {
+                listener(ChannelEvent{ChannelEvent::Kind::streamEnded,
+                                      announced.empty() ? std::string() : announced.back().streamKey, 0});
+            }
         } else {
             held.push_back(std::move(done));
         }
     }
     void disconnect() override { log.push_back("channel.disconnect"); }
     void raise(ChannelEvent event) const { listener(event); }
+};
+
+// Serves the playlist states in `answers` one per check (the last one again when they run out).
+struct FakePlayback final : PlaybackCheck {
+    explicit FakePlayback(CallLog& callLog) : log(callLog) {}
+    CallLog& log;
+    std::deque<core::Result<PlaylistState>> answers;
+    core::Result<PlaylistState> last = PlaylistState{200, 0, 0, false};
+    int checks = 0;
+
+    void check(const std::string& url, Callback done) override
+    {
+        log.push_back("playback.check " + url);
+        ++checks;
+        if (!answers.empty()) {
+            last = answers.front();
+            answers.pop_front();
+        }
+        done(last);
+    }
+    static PlaylistState withSegments(int count) { return PlaylistState{200, count, 0, false}; }
 };
 
 struct FakeAnnouncer final : AnnouncerPart {
