@@ -88,6 +88,7 @@ int runWindow(int argc, char** argv, const Invocation& invocation)
     const std::jthread tlsPreload = preloadTlsContext(*settings);
     ui::MainWindow window(*settings, makeWindowSessionFactory(*settings));
     window.setHostEventsLister(makeHostEventsLister(*settings));
+    window.setNostrKeyCheck(makeNostrKeyCheck(*settings));
     window.show();
     QTimer::singleShot(0, &window, [&window] { window.offerRecovery(session::SessionJournal::defaultPath()); });
     return QApplication::exec();

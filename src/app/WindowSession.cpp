@@ -65,6 +65,14 @@ ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings
     };
 }
 
+std::function<bool()> makeNostrKeyCheck(const core::Settings& settings)
+{
+    return [&settings] {
+        const auto key = loadNostrKey(nostrKeySourcesFromEnvironment({}, settings));
+        return key.ok() || !(key.error() == NostrKeyErrc::notConfigured);
+    };
+}
+
 std::jthread preloadTlsContext(const core::Settings& settings)
 {
     net::TlsSettings tls;

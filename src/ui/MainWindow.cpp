@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/ui/MainWindow.hpp"
 
+#include "hoststudio/ui/HostWords.hpp"
+
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/core/Version.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
@@ -387,6 +389,11 @@ void MainWindow::setHostEventsLister(HostEventsLister lister)
     refreshEvents_->setVisible(static_cast<bool>(hostEventsLister_));
 }
 
+void MainWindow::setNostrKeyCheck(std::function<bool()> hasKey)
+{
+    hasNostrKey_ = std::move(hasKey);
+}
+
 void MainWindow::fetchMyEvents()
 {
     if (!hostEventsLister_) {
@@ -401,8 +408,7 @@ void MainWindow::fetchMyEvents()
         }
         self->refreshEvents_->setEnabled(true);
         if (!events) {
-            self->eventStatus_->setText(
-                tr("Your events could not be fetched: %1").arg(QString::fromStdString(events.error().describe())));
+            self->eventStatus_->setText(tr("Your events could not be fetched: %1").arg(wordsFor(events.error())));
             return;
         }
         self->hostEvents_ = std::move(*events);

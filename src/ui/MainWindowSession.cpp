@@ -4,7 +4,9 @@
 // End asks for confirmation (unless turned off in the settings) and ends from any state.
 #include "hoststudio/session/GoLiveController.hpp"
 #include "hoststudio/ui/ChatPanel.hpp"
+#include "hoststudio/ui/FirstKeyDialog.hpp"
 #include "hoststudio/ui/HealthGraph.hpp"
+#include "hoststudio/ui/HostWords.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
 #include "hoststudio/ui/SessionNotices.hpp"
 #include "hoststudio/ui/SourcesPanel.hpp"
@@ -36,11 +38,6 @@ namespace hoststudio::ui {
 namespace {
 
 constexpr int kMessageMs = 8000;
-
-QString fromStd(const std::string& text)
-{
-    return QString::fromStdString(text);
-}
 
 BadgeState badgeStateOf(session::PartHealth health)
 {
@@ -119,6 +116,16 @@ void MainWindow::goLive()
         }
     }
 
+    // A first Go Live without a key: make one or take the host's own, here, then go on.
+    if (hasNostrKey_ && !hasNostrKey_()) {
+        FirstKeyDialog dialog(settings_, this);
+        if (dialog.exec() != QDialog::Accepted) {
+            statusBar()->showMessage(tr("Not live: a Nostr key is needed to announce the stream."), kMessageMs);
+            return;
+        }
+        statusBar()->showMessage(tr("Your Nostr key %1 is stored.").arg(dialog.storedNpub()), kMessageMs);
+    }
+
     StudioSessionRequest request;
     request.eventId = eventId_;
     if (!recordingFolder_.isEmpty()) {
@@ -144,7 +151,7 @@ void MainWindow::goLive()
     QString notes;
     auto created = sessionFactory_(request, notes);
     if (!created) {
-        const QString why = fromStd(created.error().describe());
+        const QString why = wordsFor(created.error());
         statusBar()->showMessage(tr("Cannot go live: %1").arg(why), kMessageMs);
         QMessageBox::warning(this, tr("Cannot go live"), why);
         return;
@@ -165,7 +172,7 @@ void MainWindow::goLive()
     }
     session_->controller().setObserver([this](const session::SessionSnapshot& snapshot) { showSnapshot(snapshot); });
     if (const core::Status started = session_->controller().goLive(std::move(goLive)); !started.ok()) {
-        const QString why = fromStd(started.error().describe());
+        const QString why = wordsFor(started.error());
         statusBar()->showMessage(tr("Cannot go live: %1").arg(why), kMessageMs);
         QMessageBox::warning(this, tr("Cannot go live"), why);
         session_.reset();
@@ -187,8 +194,7 @@ void MainWindow::offerRecovery(const std::filesystem::path& journalPath)
     const session::SessionJournal journal(journalPath);
     auto read = journal.read();
     if (!read) {
-        toasts_->show({NoticeLevel::error,
-                       tr("The crash journal cannot be read: %1").arg(fromStd(read.error().describe())),
+        toasts_->show({NoticeLevel::error, tr("The crash journal cannot be read: %1").arg(wordsFor(read.error())),
                        tr("End the last stream in the provider's console if it still runs, then delete %1.")
                            .arg(QString::fromStdString(journalPath.string()))});
         return;
@@ -224,8 +230,7 @@ void MainWindow::offerRecovery(const std::filesystem::path& journalPath)
     QString notes;
     auto created = sessionFactory_(request, notes);
     if (!created) {
-        toasts_->show({NoticeLevel::error,
-                       tr("The last stream cannot be ended: %1").arg(fromStd(created.error().describe())),
+        toasts_->show({NoticeLevel::error, tr("The last stream cannot be ended: %1").arg(wordsFor(created.error())),
                        tr("Fix the settings it names, or run `hoststudio recover`.")});
         return;
     }
@@ -234,8 +239,7 @@ void MainWindow::offerRecovery(const std::filesystem::path& journalPath)
     previous_.reset();
     session_->controller().setObserver([this](const session::SessionSnapshot& snapshot) { showSnapshot(snapshot); });
     if (const core::Status started = session_->controller().recover(record); !started.ok()) {
-        toasts_->show({NoticeLevel::error,
-                       tr("The last stream cannot be ended: %1").arg(fromStd(started.error().describe())),
+        toasts_->show({NoticeLevel::error, tr("The last stream cannot be ended: %1").arg(wordsFor(started.error())),
                        tr("Run `hoststudio recover` to try again.")});
         return;
     }
@@ -331,9 +335,9 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
         updateGoLiveAvailability();
         QString message;
         if (snapshot.state == session::SessionState::failed) {
-            message = tr("Go Live failed: %1").arg(fromStd(snapshot.error.describe()));
+            message = tr("Go Live failed: %1").arg(wordsFor(snapshot.error));
         } else if (snapshot.state == session::SessionState::ended) {
-            message = snapshot.error ? tr("The stream ended: %1").arg(fromStd(snapshot.error.describe()))
+            message = snapshot.error ? tr("The stream ended: %1").arg(wordsFor(snapshot.error))
                                      : tr("The stream ended cleanly");
         }
         if (!snapshot.leftovers.empty()) {
@@ -382,11 +386,11 @@ void MainWindow::showSteps(const session::SessionSnapshot& snapshot)
         }
         QListWidgetItem* item = stepList_->item(index);
         item->setToolTip(number == current && snapshot.state == session::SessionState::failed && snapshot.error
-                             ? fromStd(snapshot.error.describe())
+                             ? wordsFor(snapshot.error)
                              : QString());
         QString text = QStringLiteral("%1  %2 of %3: %4").arg(mark).arg(number).arg(names.size()).arg(names.at(index));
         if (number == current && snapshot.state == session::SessionState::failed && snapshot.error) {
-            text += QStringLiteral("\n     ") + fromStd(snapshot.error.describe());
+            text += QStringLiteral("\n     ") + wordsFor(snapshot.error);
         }
         item->setText(text);
         item->setData(Qt::UserRole, state);

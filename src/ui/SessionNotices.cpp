@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/ui/SessionNotices.hpp"
 
+#include "hoststudio/ui/HostWords.hpp"
+
 #include "hoststudio/session/SessionError.hpp"
 
 #include <QCoreApplication>
@@ -14,11 +16,6 @@ namespace {
 QString tr(const char* text)
 {
     return QCoreApplication::translate("SessionNotices", text);
-}
-
-QString fromStd(const std::string& text)
-{
-    return QString::fromStdString(text);
 }
 
 // The seed's "failed to start the stream": the ingest refused, or the media could not reach it.
@@ -35,7 +32,7 @@ Notice failedToStart(const session::SessionSnapshot& after, const QString& why, 
 
 Notice goLiveFailed(const session::SessionSnapshot& after, session::GoLiveStep step, const std::string& provider)
 {
-    const QString why = fromStd(after.error.describe());
+    const QString why = wordsFor(after.error);
     switch (step) {
     case session::GoLiveStep::prepareIngest: return failedToStart(after, why, provider);
     case session::GoLiveStep::connectChannel:

@@ -4,10 +4,13 @@
 #include "../unit/session/SessionTestParts.hpp"
 #include "ToastText.hpp"
 
+#include "hoststudio/core/SecretStore.hpp"
 #include "hoststudio/core/Settings.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
 #include "hoststudio/session/GoLiveController.hpp"
+#include "hoststudio/session/SessionError.hpp"
 #include "hoststudio/session/SessionJournal.hpp"
+#include "hoststudio/ui/FirstKeyDialog.hpp"
 #include "hoststudio/ui/MainWindow.hpp"
 #include "hoststudio/ui/StatusBadge.hpp"
 #include "hoststudio/ui/ToastArea.hpp"
@@ -18,6 +21,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
@@ -471,6 +475,141 @@ TEST_F(GoLiveWindowTest, ASessionThatCannotBeBuiltIsExplained)
     clickGoLive();
     EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("set backend/url")));
     EXPECT_EQ(button()->text(), QStringLiteral("Go Live"));
+}
+
+// Saves a picture of `widget` for the docs when HOSTSTUDIO_SCREENSHOT_DIR says where.
+void saveScreenshot(QWidget& widget, const char* name)
+{
+    if (const QByteArray directory = qgetenv("HOSTSTUDIO_SCREENSHOT_DIR"); !directory.isEmpty()) {
+        QDir().mkpath(QString::fromLocal8Bit(directory));
+        EXPECT_TRUE(widget.grab().save(QDir(QString::fromLocal8Bit(directory)).filePath(QLatin1String(name))));
+    }
+}
+
+// The secret store as the private file under a temporary XDG_CONFIG_HOME, for one test.
+class PrivateSecretsFile {
+public:
+    PrivateSecretsFile(core::Settings& settings, const QTemporaryDir& directory) : previous_(qgetenv("XDG_CONFIG_HOME"))
+    {
+        qputenv("XDG_CONFIG_HOME", directory.filePath(QStringLiteral("config")).toLocal8Bit());
+        EXPECT_TRUE(settings.set(core::setting::secretsBackend, QStringLiteral("file")).ok());
+    }
+    ~PrivateSecretsFile() { qputenv("XDG_CONFIG_HOME", previous_); }
+    PrivateSecretsFile(const PrivateSecretsFile&) = delete;
+    PrivateSecretsFile& operator=(const PrivateSecretsFile&) = delete;
+
+private:
+    QByteArray previous_;
+};
+
+// The window's words are sentences for a host, never a log line with the module's category name.
+TEST_F(GoLiveWindowTest, AFailureIsShownAsASentenceWithoutTheLogsCategoryNames)
+{
+    factoryError_ = core::Error{session::SessionErrc::invalidRequest,
+                                "no Nostr relay is configured: add one in the settings (hoststudio.core: invalid "
+                                "setting value)"};
+    open();
+    typeTitle(QStringLiteral("Misconfigured"));
+    QString shown;
+    QTimer::singleShot(0, [&shown] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        ASSERT_NE(box, nullptr);
+        shown = box->text();
+        box->button(QMessageBox::Ok)->click();
+    });
+    clickGoLive();
+    EXPECT_EQ(shown.toStdString(), "No Nostr relay is configured: add one in the settings (invalid setting value)");
+    EXPECT_FALSE(window_->statusBar()->currentMessage().contains(QStringLiteral("hoststudio.")));
+}
+
+// A first Go Live without a Nostr key: the window offers to make one (kept in the secret store, the
+// backup reminder shown, the nsec copied on request) and then goes live; no command-line advice.
+TEST_F(GoLiveWindowTest, AFirstGoLiveWithoutAKeyMakesOneInADialogAndGoesOn)
+{
+    open();
+    const PrivateSecretsFile secrets(*settings_, directory_);
+    bool hasKey = false;
+    int checks = 0;
+    window_->setNostrKeyCheck([&] {
+        ++checks;
+        return hasKey;
+    });
+    typeTitle(QStringLiteral("First stream"));
+    QString npub;
+    QString reminder;
+    QString copied;
+    QTimer::singleShot(0, [&] {
+        auto* dialog = qobject_cast<FirstKeyDialog*>(QApplication::activeModalWidget());
+        ASSERT_NE(dialog, nullptr) << "no key dialog";
+        saveScreenshot(*dialog, "first-key.png");
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("createKeyButton")), Qt::LeftButton);
+        saveScreenshot(*dialog, "first-key-made.png");
+        npub = dialog->findChild<QLabel*>(QStringLiteral("firstKeyNpub"))->text();
+        reminder = dialog->findChild<QLabel*>(QStringLiteral("firstKeyBackupReminder"))->text();
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("copyNsecButton")), Qt::LeftButton);
+        copied = QApplication::clipboard()->text();
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("continueButton")), Qt::LeftButton);
+    });
+    clickGoLive();
+    EXPECT_EQ(checks, 1);
+    ASSERT_TRUE(npub.contains(QStringLiteral("npub1"))) << npub.toStdString();
+    EXPECT_TRUE(reminder.contains(QStringLiteral("Back up your secret key"))) << reminder.toStdString();
+    EXPECT_TRUE(copied.startsWith(QStringLiteral("nsec1"))) << "the nsec copied on request";
+    EXPECT_FALSE(npub.contains(copied)) << "the nsec is not shown";
+    // Stored in the secret store, where sessions read it.
+    auto store = core::SecretStore::open(core::SecretStoreOptions::fromSettings(*settings_));
+    ASSERT_TRUE(store.ok()) << store.error().describe();
+    auto stored = store->read(core::secretName::nostrNsec);
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    EXPECT_EQ(QString::fromStdString(**stored), copied);
+    // And Go Live went on.
+    ASSERT_EQ(requests_.size(), 1U);
+    ASSERT_NE(session_, nullptr);
+    EXPECT_EQ(session_->controller().snapshot().state, session::SessionState::live);
+    QApplication::clipboard()->clear();
+}
+
+TEST_F(GoLiveWindowTest, AFirstGoLiveTakesThePastedKeyOrStopsWhenDeclined)
+{
+    open();
+    const PrivateSecretsFile secrets(*settings_, directory_);
+    window_->setNostrKeyCheck([] { return false; });
+    typeTitle(QStringLiteral("First stream"));
+
+    // Declined: nothing starts, and the window says why in a sentence.
+    QTimer::singleShot(0, [] {
+        auto* dialog = qobject_cast<FirstKeyDialog*>(QApplication::activeModalWidget());
+        ASSERT_NE(dialog, nullptr);
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("cancelKeyButton")), Qt::LeftButton);
+    });
+    clickGoLive();
+    EXPECT_TRUE(requests_.empty());
+    EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("a Nostr key is needed")));
+
+    // A wrong paste is explained and the dialog stays; the right one is stored and Go Live goes on.
+    const std::string nsec = "nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5";
+    QString complaint;
+    QTimer::singleShot(0, [&] {
+        auto* dialog = qobject_cast<FirstKeyDialog*>(QApplication::activeModalWidget());
+        ASSERT_NE(dialog, nullptr);
+        auto* field = dialog->findChild<QLineEdit*>(QStringLiteral("pasteKeyField"));
+        EXPECT_EQ(field->echoMode(), QLineEdit::Password);
+        QTest::keyClicks(field, QStringLiteral("npub1notasecret"));
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("useKeyButton")), Qt::LeftButton);
+        complaint = dialog->findChild<QLabel*>(QStringLiteral("firstKeyMessage"))->text();
+        EXPECT_TRUE(dialog->isVisible());
+        field->clear();
+        QTest::keyClicks(field, QString::fromStdString(nsec));
+        QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("useKeyButton")), Qt::LeftButton);
+    });
+    clickGoLive();
+    EXPECT_TRUE(complaint.contains(QStringLiteral("not a Nostr secret key"))) << complaint.toStdString();
+    auto store = core::SecretStore::open(core::SecretStoreOptions::fromSettings(*settings_));
+    ASSERT_TRUE(store.ok());
+    auto stored = store->read(core::secretName::nostrNsec);
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    EXPECT_EQ(**stored, nsec);
+    EXPECT_EQ(requests_.size(), 1U);
 }
 
 TEST_F(GoLiveWindowTest, OpensAnEventByItsNaddr)

@@ -8,6 +8,7 @@
 
 #include "hoststudio/ui/StudioSession.hpp"
 
+#include <functional>
 #include <thread>
 
 namespace hoststudio::core {
@@ -21,6 +22,11 @@ namespace hoststudio::app {
 // The host's own live events from the relays of the settings (the key read where `hoststudio live`
 // reads it), queried off the main thread.
 [[nodiscard]] ui::HostEventsLister makeHostEventsLister(const core::Settings& settings);
+
+// Whether a Nostr key is where a window session looks for one (the environment, the default key
+// file, the secret store): false only when none is configured at all; a key that is there but
+// unusable counts as there (Go Live then says what is wrong with it).
+[[nodiscard]] std::function<bool()> makeNostrKeyCheck(const core::Settings& settings);
 
 // Makes the TLS context of the settings (the system CA store, tens of milliseconds to load, and the
 // extra CA) on a thread of its own, so that Go Live finds it made instead of loading it on the UI

@@ -13,6 +13,7 @@
 
 #include <QMainWindow>
 #include <filesystem>
+#include <functional>
 
 #include <memory>
 #include <string>
@@ -62,6 +63,11 @@ public:
     // Where "My events" fetches the host's own live events from (without one the picker is hidden).
     void setHostEventsLister(HostEventsLister lister);
 
+    // Whether the host has a Nostr key where a session looks for one. When it says no, Go Live first
+    // offers to make one or take the host's own (FirstKeyDialog), then goes on. Without it the
+    // window assumes a key.
+    void setNostrKeyCheck(std::function<bool()> hasKey);
+
     // The live event's `d` the next Go Live uses (a new one per "New event", or the opened naddr's).
     [[nodiscard]] const std::string& eventId() const noexcept { return eventId_; }
 
@@ -108,6 +114,7 @@ protected:
 private:
     core::Settings& settings_;
     StudioSessionFactory sessionFactory_;
+    std::function<bool()> hasNostrKey_;
     std::unique_ptr<StudioSession> session_;
     bool confirmEnd_ = true;
     QString recordingFolder_;
