@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/media/AudioMixer.hpp"
 
+#include "Limiter.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -172,6 +174,15 @@ AudioLevel AudioMixer::Meter::take(std::string name, bool muted, double gain)
     return level;
 }
 
+static_assert(AudioMixer::kLatencySamples == detail::Limiter::kLookAheadSamples,
+              "the mixer's latency is its limiter's look-ahead");
+static_assert(detail::Limiter::kSampleRate == kMixSampleRate, "the limiter's timing assumes the mix rate");
+
+AudioMixer::AudioMixer() : limiter_(std::make_unique<detail::Limiter>())
+{}
+
+AudioMixer::~AudioMixer() = default;
+
 int AudioMixer::addInput(AudioSource* source, float gain, bool muted)
 {
     auto input = std::make_unique<Input>();
@@ -224,12 +235,14 @@ void AudioMixer::mix(std::int64_t position, float* left, float* right, int count
             right[index] += gain * scratchRight_[static_cast<std::size_t>(index)];
         }
     }
-    for (int index = 0; index < count; ++index) {
-        left[index] = std::clamp(left[index], -1.0F, 1.0F);
-        right[index] = std::clamp(right[index], -1.0F, 1.0F);
-    }
+    limiter_->process(left, right, count);
     const std::lock_guard lock(levelsMutex_);
-    mixMeter_.add(left, right, count);
+    mixMeter_.add(left, right, count); // what is sent
+}
+
+std::int64_t AudioMixer::limiterClampCount() const noexcept
+{
+    return limiter_->safetyClampCount();
 }
 
 std::vector<AudioLevel> AudioMixer::takeLevels()
