@@ -523,6 +523,9 @@ void GoLiveController::pollPlayback()
     }
     const std::weak_ptr<int> alive = alive_;
     parts_.playback->check(*endpoint_->hlsPlaybackUrl, [this, alive](core::Result<PlaylistState> state) {
+        if (!alive.lock()) {
+            return; // a check cancelled after the controller was gone
+        }
         scheduler_.post([this, alive, state = std::move(state)] {
             if (!alive.lock() || !playbackWait_) {
                 return;
