@@ -8,6 +8,9 @@
 #include <cctype>
 #include <utility>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 namespace hoststudio::net {
 
 namespace {
@@ -181,7 +184,22 @@ bool Url::isSecure() const noexcept
 
 bool Url::isLoopback() const noexcept
 {
-    return host_ == "localhost" || host_ == "::1" || host_.rfind("127.", 0) == 0;
+    // Decided on the address, not on how the name starts: "127.evil.example" is a name anyone may
+    // point anywhere. The name "localhost" resolves to loopback by convention (RFC 6761).
+    if (host_ == "localhost" || host_ == "localhost.") {
+        return true;
+    }
+    std::array<unsigned char, sizeof(in6_addr)> address{};
+    if (::inet_pton(AF_INET, host_.c_str(), address.data()) == 1) {
+        return address[0] == 127; // 127.0.0.0/8
+    }
+    if (::inet_pton(AF_INET6, host_.c_str(), address.data()) == 1) {
+        static constexpr std::array<unsigned char, 16> kLoopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        static constexpr std::array<unsigned char, 12> kMappedPrefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        const bool mapped = std::equal(kMappedPrefix.begin(), kMappedPrefix.end(), address.begin());
+        return address == kLoopback || (mapped && address[12] == 127); // ::1, ::ffff:127.x.x.x
+    }
+    return false;
 }
 
 std::string Url::target() const

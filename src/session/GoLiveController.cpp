@@ -273,6 +273,7 @@ core::Status GoLiveController::goLive(GoLiveRequest request)
     journalRecord_.hostPublicKeyHex = parts_.announcer.hostPublicKeyHex();
     journalRecord_.recordingPath = recordingPath_;
     journalRecord_.processId = static_cast<std::int64_t>(::getpid());
+    journalRecord_.processStartTicks = processStartTicks(*journalRecord_.processId);
     if (journal_ != nullptr) {
         if (const core::Status written = journal_->write(journalRecord_); !written) {
             snapshot_.state = SessionState::failed;

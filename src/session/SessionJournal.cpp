@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <fcntl.h>
@@ -142,6 +143,9 @@ nlohmann::json JournalRecord::toJson() const
     if (lastCreatedAt) {
         object["lastCreatedAt"] = *lastCreatedAt;
     }
+    if (processStartTicks) {
+        object["processStartTicks"] = *processStartTicks;
+    }
     if (processId) {
         object["processId"] = *processId;
     }
@@ -220,6 +224,12 @@ core::Result<JournalRecord> JournalRecord::fromJson(const nlohmann::json& value)
             return core::Error{SessionErrc::journalCorrupt, "'processId' is not a process id"};
         }
         record.processId = process->get<std::int64_t>();
+    }
+    if (const auto started = value.find("processStartTicks"); started != value.end() && !started->is_null()) {
+        if (!started->is_number_unsigned()) {
+            return core::Error{SessionErrc::journalCorrupt, "'processStartTicks' is not a start time"};
+        }
+        record.processStartTicks = started->get<std::uint64_t>();
     }
     const auto steps = value.find("steps");
     if (steps == value.end() || !steps->is_object()) {
@@ -354,6 +364,58 @@ std::filesystem::path SessionJournal::defaultPath()
 bool isProcessRunning(std::int64_t processId) noexcept
 {
     return processId > 0 && (::kill(static_cast<pid_t>(processId), 0) == 0 || errno == EPERM);
+}
+
+namespace {
+
+// The text of /proc/PID/FILE (small files only), or nothing.
+std::optional<std::string> procText(std::int64_t processId, const char* file)
+{
+    std::ifstream in("/proc/" + std::to_string(processId) + "/" + file);
+    if (!in) {
+        return std::nullopt;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text;
+}
+
+} // namespace
+
+std::optional<std::uint64_t> processStartTicks(std::int64_t processId)
+{
+    if (processId <= 0) {
+        return std::nullopt;
+    }
+    const auto stat = procText(processId, "stat");
+    // "PID (COMM) STATE PPID …": COMM may hold spaces and ')', so the fields start after the last ')'.
+    const std::size_t close = stat ? stat->rfind(')') : std::string::npos;
+    if (close == std::string::npos) {
+        return std::nullopt;
+    }
+    std::istringstream fields(stat->substr(close + 1));
+    std::string field;
+    for (int index = 3; index <= 22; ++index) { // fields are numbered from 1; STATE is 3, starttime 22
+        if (!(fields >> field)) {
+            return std::nullopt;
+        }
+    }
+    try {
+        return std::stoull(field);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+bool isSessionProcessRunning(const JournalRecord& record)
+{
+    if (!record.processId || !isProcessRunning(*record.processId)) {
+        return false;
+    }
+    if (record.processStartTicks) {
+        return processStartTicks(*record.processId) == record.processStartTicks;
+    }
+    const auto name = procText(*record.processId, "comm");
+    return name && name->rfind("hoststudio", 0) == 0;
 }
 
 } // namespace hoststudio::session

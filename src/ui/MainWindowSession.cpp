@@ -204,7 +204,7 @@ void MainWindow::offerRecovery(const std::filesystem::path& journalPath)
     }
     const session::JournalRecord record = **read;
     if (record.processId && *record.processId != QCoreApplication::applicationPid() &&
-        session::isProcessRunning(*record.processId)) {
+        session::isSessionProcessRunning(record)) {
         toasts_->show({NoticeLevel::warning,
                        tr("A session of event %1 runs in another process (%2)")
                            .arg(fromStd(record.eventId))

@@ -699,10 +699,29 @@ TEST_F(GoLiveWindowTest, ASessionRunningElsewhereIsPointedOutNotEnded)
 {
     open();
     const std::filesystem::path journal = directory_.filePath(QStringLiteral("session.json")).toStdString();
-    ASSERT_TRUE(session::SessionJournal(journal).write(crashedRecord(std::int64_t{1})).ok()); // pid 1 always runs
+    // pid 1 always runs: a journal naming it with its own start time stands for a live session.
+    session::JournalRecord elsewhere = crashedRecord(std::int64_t{1});
+    elsewhere.processStartTicks = session::processStartTicks(1);
+    ASSERT_TRUE(elsewhere.processStartTicks.has_value());
+    ASSERT_TRUE(session::SessionJournal(journal).write(elsewhere).ok());
     window_->offerRecovery(journal);
     EXPECT_TRUE(requests_.empty());
     EXPECT_TRUE(lastToast("toastAdvice").contains(QStringLiteral("hoststudio end")));
+}
+
+// Regression: a journal whose process is gone and whose id another process got was taken for a
+// session running elsewhere (and `hoststudio end` signalled that other process).
+TEST_F(GoLiveWindowTest, AProcessThatGotADeadSessionsIdIsNotTakenForIt)
+{
+    open();
+    const std::filesystem::path journal = directory_.filePath(QStringLiteral("session.json")).toStdString();
+    session::JournalRecord recycled = crashedRecord(std::int64_t{1});
+    recycled.processStartTicks = session::processStartTicks(1).value_or(0) + 1; // pid 1, another start
+    ASSERT_TRUE(session::SessionJournal(journal).write(recycled).ok());
+    answerNextMessageBox(QMessageBox::No);
+    window_->offerRecovery(journal);
+    EXPECT_TRUE(lastToast("toastAdvice").contains(QStringLiteral("hoststudio recover")))
+        << "offered to end it (declined here) instead of pointing at another process";
 }
 
 TEST_F(GoLiveWindowTest, AnUnreadableJournalIsReported)

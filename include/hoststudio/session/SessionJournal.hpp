@@ -44,8 +44,11 @@ struct JournalRecord {
     nlohmann::json activityTags = nlohmann::json::array();
     std::optional<std::int64_t> lastCreatedAt;
     std::optional<std::string> recordingPath;
-    // The process that runs the session (so that `hoststudio end` can ask it to end), when known.
+    // The process that runs the session (so that `hoststudio end` can ask it to end), when known,
+    // and when it started (clock ticks after boot, /proc/PID/stat): a process id is reused once its
+    // process is gone, so the two together name the studio's process.
     std::optional<std::int64_t> processId;
+    std::optional<std::uint64_t> processStartTicks;
     // What was started, so that an end undoes exactly that.
     bool ingestPrepared = false;
     bool ingestStarted = false;
@@ -83,8 +86,17 @@ private:
     std::filesystem::path file_;
 };
 
-// Whether the process a journal names (JournalRecord::processId) still runs: a session that is
-// alive somewhere else must be ended there (`hoststudio end`), not recovered.
+// Whether a process with this id exists (any process: see isSessionProcessRunning).
 [[nodiscard]] bool isProcessRunning(std::int64_t processId) noexcept;
+
+// When the process started, in clock ticks after boot (field 22 of /proc/PID/stat); nullopt when it
+// does not exist or cannot be read.
+[[nodiscard]] std::optional<std::uint64_t> processStartTicks(std::int64_t processId);
+
+// Whether the process a journal names still runs the session: the id exists and it is the same
+// process (the same start time; for a journal without one, a process called hoststudio). A session
+// alive somewhere else must be ended there (`hoststudio end`), not recovered; a process that merely
+// got the dead session's id must be left alone.
+[[nodiscard]] bool isSessionProcessRunning(const JournalRecord& record);
 
 } // namespace hoststudio::session

@@ -433,7 +433,7 @@ int runSessionLive(VerbContext& context, const media::SceneConfig& scene)
             return exitCode;
         }
         if (previous) {
-            const bool running = previous->processId && session::isProcessRunning(*previous->processId);
+            const bool running = session::isSessionProcessRunning(*previous);
             return failWith(context, QStringLiteral("live"),
                             core::Error{session::SessionErrc::alreadyLive,
                                         running ? "a session is running in process " +
@@ -509,7 +509,7 @@ int runRecoverVerb(VerbContext& context)
         printLine(context.out, Json{{"event", "ended"}, {"state", "idle"}, {"leftovers", Json::array()}});
         return kExitOk;
     }
-    if (record->processId && session::isProcessRunning(*record->processId) && *record->processId != ::getpid()) {
+    if (session::isSessionProcessRunning(*record) && *record->processId != ::getpid()) {
         return failWith(context, QStringLiteral("recover"),
                         core::Error{session::SessionErrc::alreadyLive, "the session is still running in process " +
                                                                            std::to_string(*record->processId) +
@@ -564,7 +564,9 @@ int runEndVerb(VerbContext& context)
         printLine(context.out, Json{{"event", "ended"}, {"state", "idle"}, {"leftovers", Json::array()}});
         return kExitOk;
     }
-    if (record->processId && session::isProcessRunning(*record->processId)) {
+    // Only the studio's own process is asked: a process that merely got the dead session's id is
+    // left alone (the journal's start time names the process, not just its id).
+    if (session::isSessionProcessRunning(*record)) {
         const auto processId = static_cast<pid_t>(*record->processId);
         context.err << "end: asking process " << processId << " to end its session" << Qt::endl;
         ::kill(processId, SIGTERM);

@@ -52,9 +52,30 @@ kill -9 "$live"
 wait "$live" 2>/dev/null || true
 [[ -s $XDG_STATE_HOME/hoststudio/session.json ]] || hs_fail "no journal after kill -9"
 
-# 3. recover with another key is refused and keeps the journal; with the host's key it ends the session.
+# 2b. The dead session's process id now belongs to another process: `hoststudio end` must not signal
+#     it (the journal names the process by its id and start time); it goes on to recover, which here
+#     refuses the other key it was given and keeps the journal.
 other_key=$tmp/other.key
 "$HOSTSTUDIO_BIN" nostr keygen --save --key-file "$other_key" >/dev/null 2>&1 || hs_fail "keygen failed"
+sleep 120 &
+bystander=$!
+hs_cleanup "kill $bystander"
+node -e '
+  const fs = require("fs");
+  const file = process.argv[1];
+  const journal = JSON.parse(fs.readFileSync(file, "utf8"));
+  journal.processId = Number(process.argv[2]);
+  fs.writeFileSync(file, JSON.stringify(journal));' "$XDG_STATE_HOME/hoststudio/session.json" "$bystander"
+refused=0
+"$HOSTSTUDIO_BIN" --config "$config" end --key-file "$other_key" >"$tmp/end-recycled.jsonl" 2>"$tmp/end-recycled.txt" ||
+  refused=$?
+hs_assert_eq "$refused" 1 "end (then recover) with another key"
+hs_pid_alive "$bystander" || hs_fail "hoststudio end signalled a process that only got the dead session's id"
+! grep -q "asking process $bystander" "$tmp/end-recycled.txt" || hs_fail "end asked the wrong process: $(cat "$tmp/end-recycled.txt")"
+grep -q "announced with the key npub1" "$tmp/end-recycled.txt" || hs_fail "end did not go on to recover: $(cat "$tmp/end-recycled.txt")"
+hs_log "ok: end left the process that got the dead session's id alone"
+
+# 3. recover with another key is refused and keeps the journal; with the host's key it ends the session.
 refused=0
 "$HOSTSTUDIO_BIN" --config "$config" recover --key-file "$other_key" >"$tmp/refused.jsonl" 2>"$tmp/refused.txt" ||
   refused=$?

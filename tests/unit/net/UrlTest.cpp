@@ -111,6 +111,26 @@ TEST(Url, LoopbackDetection)
     EXPECT_FALSE(Url::parse("wss://relay.example").value().isLoopback());
 }
 
+// Regression: a host was loopback when its name started with "127.", so http:// (no TLS) was allowed
+// to a name anyone can point anywhere.
+TEST(Url, LoopbackIsDecidedOnTheParsedAddress)
+{
+    struct Case {
+        const char* url;
+        bool loopback;
+    };
+    for (const Case& c :
+         {Case{"http://127.evil.example/", false}, Case{"http://127.0.0.1.evil.example", false},
+          Case{"http://127.example:8080", false}, Case{"http://127.1.2.3:3001", true},
+          Case{"http://127.255.255.254", true}, Case{"http://128.0.0.1", false}, Case{"http://[::1]:5050", true},
+          Case{"http://[::ffff:127.0.0.1]", true}, Case{"http://[::ffff:10.0.0.1]", false}, Case{"http://[::2]", false},
+          Case{"http://localhost.:3001", true}, Case{"http://localhost.evil.example", false}}) {
+        const auto url = Url::parse(c.url);
+        ASSERT_TRUE(url.ok()) << c.url;
+        EXPECT_EQ(url->isLoopback(), c.loopback) << c.url;
+    }
+}
+
 TEST(NetError, CategoryAndMessages)
 {
     const std::error_code code = make_error_code(NetErrc::certificateRejected);

@@ -46,6 +46,7 @@ protected:
         record.lastCreatedAt = 1'700'000'123;
         record.recordingPath = "/recordings/a.mkv";
         record.processId = 4242;
+        record.processStartTicks = 987654;
         record.ingestPrepared = record.ingestStarted = record.mediaStarted = record.livePublished = true;
         record.leftovers = {"the ingest may still be active"};
         return record;
@@ -76,6 +77,27 @@ TEST_F(SessionJournalTest, AJournalFromBeforeLiveAcceptedCountsAPublishedEventAs
         ASSERT_TRUE(read.ok()) << read.error().describe();
         EXPECT_EQ((*read)->liveAccepted, published);
     }
+}
+
+// Regression: `hoststudio end` signalled whatever process had got a dead session's process id.
+TEST_F(SessionJournalTest, TheSessionsProcessIsNamedByItsIdAndStartTime)
+{
+    const auto self = static_cast<std::int64_t>(::getpid());
+    const auto started = processStartTicks(self);
+    ASSERT_TRUE(started.has_value());
+    EXPECT_EQ(processStartTicks(self), started) << "the same process, the same start";
+    EXPECT_FALSE(processStartTicks(-1).has_value());
+
+    JournalRecord record = sample();
+    record.processId = self;
+    record.processStartTicks = started;
+    EXPECT_TRUE(isSessionProcessRunning(record));
+    record.processStartTicks = *started + 1; // the id reused by another process
+    EXPECT_FALSE(isSessionProcessRunning(record));
+    record.processStartTicks.reset(); // an older journal: only a process called hoststudio counts
+    EXPECT_FALSE(isSessionProcessRunning(record)) << "this test's process is not the studio";
+    record.processId.reset();
+    EXPECT_FALSE(isSessionProcessRunning(record));
 }
 
 TEST_F(SessionJournalTest, NoJournalIsNotAnError)
