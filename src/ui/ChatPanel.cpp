@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/ui/ChatPanel.hpp"
+#include "hoststudio/ui/HostWords.hpp"
 
 #include "hoststudio/chat/ChatHub.hpp"
 
@@ -19,11 +20,6 @@ namespace {
 
 constexpr int kPullDelayMs = 30; // a burst of notifications becomes one pull
 constexpr int kPullSliceMs = 8;  // at most this long in one pull, then the event loop runs again
-
-QString fromStd(const std::string& text)
-{
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
 
 QString deliveryText(const char* where, const chat::Delivery& delivery)
 {

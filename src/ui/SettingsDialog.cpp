@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/ui/SettingsDialog.hpp"
+#include "hoststudio/ui/HostWords.hpp"
 
 #include "ui_SettingsDialog.h"
 
@@ -19,11 +20,6 @@ namespace {
 
 // The provider combo's rows, in order.
 constexpr std::array<const char*, 3> kProviders{"custom", "cloudinary", "backend"};
-
-QString fromStd(const std::string& text)
-{
-    return QString::fromStdString(text);
-}
 
 // Empty when `text` is a URL of one of `schemes`, else what is wrong with it.
 QString urlProblem(const QString& text, std::initializer_list<const char*> schemes)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "hoststudio/ui/SourcesPanel.hpp"
+#include "hoststudio/ui/HostWords.hpp"
 
 #include <QAbstractButton>
 #include <QButtonGroup>
@@ -21,11 +22,6 @@ namespace {
 constexpr int kMeterFloorDb = -60;
 // The main-source picker's value for one monitor of the screen: the prefix, then its name.
 constexpr QLatin1String kMonitorPrefix("monitor:");
-
-QString fromStd(const std::string& text)
-{
-    return QString::fromStdString(text);
-}
 
 QComboBox* picker(const QString& objectName)
 {

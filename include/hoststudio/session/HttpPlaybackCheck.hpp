@@ -11,8 +11,13 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
 
 namespace hoststudio::session {
+
+// Reads a playlist's text (RFC 8216): the URIs after #EXTINF are segments, after #EXT-X-STREAM-INF
+// variants. Anything else, including a body that is not a playlist, counts nothing.
+[[nodiscard]] PlaylistState parsePlaylist(std::string_view text, int httpStatus);
 
 class HttpPlaybackCheck final : public PlaybackCheck {
 public:

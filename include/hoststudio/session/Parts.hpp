@@ -21,7 +21,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace hoststudio::session {
@@ -129,10 +128,6 @@ struct PlaylistState {
         return httpStatus == 200 && (segmentCount > 0 || variantCount > 0) && !ended;
     }
 };
-
-// Reads a playlist's text (RFC 8216): the URIs after #EXTINF are segments, after #EXT-X-STREAM-INF
-// variants. Anything else, including a body that is not a playlist, counts nothing.
-[[nodiscard]] PlaylistState parsePlaylist(std::string_view text, int httpStatus);
 
 // Fetches an HLS playback URL: whether the stream can be watched yet.
 class PlaybackCheck {

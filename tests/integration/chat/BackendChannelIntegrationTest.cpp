@@ -238,9 +238,9 @@ TEST_F(BackendChannelIntegrationTest, TheFirstChunkWaitsForTheBackendsSetup)
     EXPECT_TRUE(host.errors.empty()) << host.errors.front().describe();
 }
 
-// Chunks handed over back to back (after a stall) go out joined and paced, and none is lost when
+// Chunks handed over back to back during the setup grace are held and joined, and none is lost when
 // nothing follows them: the timer sends what is held.
-TEST_F(BackendChannelIntegrationTest, ChunksBackToBackGoOutPacedAndNothingHeldIsLost)
+TEST_F(BackendChannelIntegrationTest, ChunksHeldThroughTheSetupAreSentWhenNothingFollows)
 {
     BackendChannel& channel = connectChannel(host);
     ASSERT_TRUE(channel.startStream("event-paced", hostUserId).ok());

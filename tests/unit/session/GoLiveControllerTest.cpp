@@ -71,6 +71,17 @@ protected:
         announcer.relayAccepts = {{"ws://127.0.0.1:7447", false}, {"ws://127.0.0.1:7448", false}};
     }
 
+    // Live, degraded: the stream runs while no relay takes the live event.
+    void goLiveWhileEveryRelayRefuses()
+    {
+        refuseEveryRelay();
+        make();
+        goLive();
+        EXPECT_EQ(controller->snapshot().state, SessionState::live);
+        EXPECT_TRUE(controller->snapshot().degraded);
+        EXPECT_EQ(controller->snapshot().nostr.health, PartHealth::degraded);
+    }
+
     void goLive()
     {
         ASSERT_TRUE(controller->goLive(request()));
@@ -456,12 +467,7 @@ TEST_F(GoLiveControllerTest, AChannelThatNeverAnswersDoesNotHoldGoLive)
 
 TEST_F(GoLiveControllerTest, RelaysThatRefuseLeaveTheStreamLiveAndArePublishedToAgain)
 {
-    refuseEveryRelay();
-    make();
-    goLive();
-    EXPECT_EQ(controller->snapshot().state, SessionState::live);
-    EXPECT_TRUE(controller->snapshot().degraded);
-    EXPECT_EQ(controller->snapshot().nostr.health, PartHealth::degraded);
+    goLiveWhileEveryRelayRefuses();
     EXPECT_NE(controller->snapshot().nostr.detail.find("blocked: not allowed"), std::string::npos);
     announcer.relayAccepts.clear();
     scheduler.advance(15s);
@@ -709,12 +715,7 @@ TEST_F(GoLiveControllerTest, RecoverEndsWhatACrashedSessionLeftBehind)
 // failed on "the activity has already ended" and kept it again, and no later session could start.
 TEST_F(GoLiveControllerTest, WithNoRelayReachableTheSessionIsLiveDegradedAndEndsWithoutLeftovers)
 {
-    refuseEveryRelay();
-    make();
-    goLive();
-    EXPECT_EQ(controller->snapshot().state, SessionState::live);
-    EXPECT_TRUE(controller->snapshot().degraded);
-    EXPECT_EQ(controller->snapshot().nostr.health, PartHealth::degraded);
+    goLiveWhileEveryRelayRefuses();
     EXPECT_FALSE(journalRecord()->liveAccepted);
     controller->end();
     scheduler.drain();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What an HLS playlist lists, as the Go Live wait reads it: segments, variants, the end.
-#include "hoststudio/session/Parts.hpp"
+#include "hoststudio/session/HttpPlaybackCheck.hpp"
 
 #include <gtest/gtest.h>
 
