@@ -12,7 +12,7 @@ QString wordsFor(const core::Error& error)
     if (!error) {
         return {};
     }
-    const std::string detail = error.detail();
+    const std::string& detail = error.detail();
     const std::string_view category = error.code().category().name();
     QString text;
     if (category == "hoststudio.session" && !detail.empty()) {
