@@ -176,16 +176,10 @@ void BackendChannel::connect(const std::string& url, BackendChannelHandlers hand
     client_->connect(url, std::move(socketHandlers));
 }
 
-void BackendChannel::setSetupGrace(std::chrono::milliseconds grace)
-{
-    const std::lock_guard lock(mutex_);
-    setupGrace_ = std::max(grace, std::chrono::milliseconds(0));
-}
-
 void BackendChannel::markAnnounced()
 {
     streamState_ = BackendStreamState::announced;
-    nextChunkAt_ = std::chrono::steady_clock::now() + setupGrace_;
+    nextChunkAt_ = std::chrono::steady_clock::now() + kSetupGrace;
     heldChunk_.clear(); // a stream announced anew starts with a new container header
     endSent_ = false;
 }

@@ -50,8 +50,6 @@ public:
     // How often a sample was still above the ceiling after the gain (or not a number) and was
     // clamped: a safety net that should not be needed. Any thread.
     [[nodiscard]] std::int64_t safetyClampCount() const noexcept;
-    // The gain applied to the latest output sample (1 when not limiting). Processing thread.
-    [[nodiscard]] double currentGain() const noexcept { return gain_; }
 
 private:
     // The interpolator's centre tap sits kDetectorDelaySamples behind the newest input sample.

@@ -136,6 +136,41 @@ core::Result<SecretKey> SecretKey::fromHex(std::string_view hex)
     return key;
 }
 
+core::Result<SecretKey> SecretKey::fromText(std::string_view text)
+{
+    const auto isSpace = [](char character) {
+        return character == ' ' || character == '\t' || character == '\n' || character == '\r' || character == '\v' ||
+               character == '\f';
+    };
+    while (!text.empty() && isSpace(text.front())) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && isSpace(text.back())) {
+        text.remove_suffix(1);
+    }
+    if (text.empty()) {
+        return {NostrErrc::invalidSecretKey, "it is empty (expected an nsec1… key or 64 hex digits)"};
+    }
+    if (text.size() > 5 && (text.substr(0, 5) == "nsec1" || text.substr(0, 5) == "NSEC1")) {
+        auto secretKey = fromNsec(text);
+        if (!secretKey) {
+            return {NostrErrc::invalidSecretKey,
+                    "it starts with nsec1 but is not a valid nsec (" + secretKey.error().code().message() + ")"};
+        }
+        return secretKey;
+    }
+    if (text.size() == 2 * byteCount) {
+        auto secretKey = fromHex(text);
+        if (!secretKey) {
+            return {NostrErrc::invalidSecretKey,
+                    "64 characters but not a valid secret key in hex (" + secretKey.error().code().message() + ")"};
+        }
+        return secretKey;
+    }
+    return {NostrErrc::invalidSecretKey,
+            "expected an nsec1… key or 64 hex digits, got " + std::to_string(text.size()) + " characters"};
+}
+
 core::Result<SecretKey> SecretKey::fromNsec(std::string_view nsec)
 {
     auto entity = decodeNip19(nsec);

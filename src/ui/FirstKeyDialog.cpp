@@ -149,9 +149,9 @@ void FirstKeyDialog::createKey()
 
 void FirstKeyDialog::useKey()
 {
-    std::string text = pasteField_->text().trimmed().toStdString();
-    auto key = text.starts_with("nsec1") ? nostr::SecretKey::fromNsec(text) : nostr::SecretKey::fromHex(text);
-    std::fill(text.begin(), text.end(), '\0');
+    std::string text = pasteField_->text().toStdString();
+    auto key = nostr::SecretKey::fromText(text);
+    core::wipeSecret(text);
     auto publicKey = key ? key->publicKey() : core::Result<nostr::PublicKey>(key.error());
     if (!key || !publicKey) {
         message_->setText(tr("That is not a Nostr secret key: paste the whole nsec1… (or its 64 hex digits)."));

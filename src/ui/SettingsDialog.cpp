@@ -151,7 +151,7 @@ std::optional<nostr::SecretKey> SettingsDialog::storedKey(QString& problem)
         return std::nullopt; // none yet: nothing to say
     }
     std::string text = std::move(**stored);
-    auto key = text.starts_with("nsec1") ? nostr::SecretKey::fromNsec(text) : nostr::SecretKey::fromHex(text);
+    auto key = nostr::SecretKey::fromText(text);
     core::wipeSecret(text);
     if (!key) {
         problem = tr("The stored Nostr key is not usable: generate or import another.");

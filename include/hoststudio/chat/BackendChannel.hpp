@@ -100,11 +100,10 @@ public:
     void connect(const std::string& url, BackendChannelHandlers handlers);
 
     // How long after a start-stream the backend may still be setting the stream up (see above).
-    // The seed backend's setup (a directory, a stub playlist, a file watch) takes a few ms here.
-    static constexpr std::chrono::milliseconds kDefaultSetupGrace{500};
+    // The seed backend's setup (a directory, a stub playlist, a file watch) took 2-31 ms here.
+    static constexpr std::chrono::milliseconds kSetupGrace{500};
     static constexpr std::chrono::milliseconds kMinimumChunkInterval{100};
     static constexpr std::size_t kMaximumJoinedChunkBytes = std::size_t{512} * 1024;
-    void setSetupGrace(std::chrono::milliseconds grace);
 
     // invalidArgument for a stream key the backend refuses (1–128 of A–Z a–z 0–9 . _ ~ -, not
     // starting with '.') or an empty user id; notConnected; the errors of emitEvent.
@@ -141,10 +140,9 @@ private:
     std::shared_ptr<FlushGuard> flushGuard_ = std::make_shared<FlushGuard>();
     bool flushScheduled_ = false; // guarded by mutex_
 
-    std::chrono::milliseconds setupGrace_ = kDefaultSetupGrace; // guarded by mutex_
-    std::chrono::steady_clock::time_point nextChunkAt_;         // guarded by mutex_: no chunk sent before
-    std::vector<std::uint8_t> heldChunk_;                       // guarded by mutex_
-    bool endSent_ = false;                                      // guarded by mutex_: end-stream sent
+    std::chrono::steady_clock::time_point nextChunkAt_; // guarded by mutex_: no chunk sent before
+    std::vector<std::uint8_t> heldChunk_;               // guarded by mutex_
+    bool endSent_ = false;                              // guarded by mutex_: end-stream sent
 
     mutable std::mutex mutex_;
     BackendChannelHandlers handlers_;                           // guarded by mutex_

@@ -72,6 +72,9 @@ public:
     [[nodiscard]] static core::Result<SecretKey> fromBytes(std::span<const std::uint8_t> bytes);
     [[nodiscard]] static core::Result<SecretKey> fromHex(std::string_view hex);
     [[nodiscard]] static core::Result<SecretKey> fromNsec(std::string_view nsec);
+    // A key as a person pastes or stores it: an nsec1… (either case) or 64 hex digits, white space
+    // around it ignored. invalidSecretKey says which form was expected and what was wrong.
+    [[nodiscard]] static core::Result<SecretKey> fromText(std::string_view text);
 
     SecretKey(const SecretKey& other) = default;
     SecretKey& operator=(const SecretKey& other) = default;

@@ -183,29 +183,14 @@ NostrKeySources nostrKeySourcesFromEnvironment(const QString& keyFilePath, const
 
 core::Result<nostr::SecretKey> parseNostrSecretKeyText(std::string_view text)
 {
-    const std::string_view key = trimmed(text);
-    if (key.empty()) {
-        return {NostrKeyErrc::invalidKey, "it is empty (expected an nsec1… key or 64 hex digits)"};
+    if (const std::string_view key = trimmed(text); !key.empty()) {
+        core::SecretScrubber::registerSecret(key);
     }
-    core::SecretScrubber::registerSecret(key);
-    if (key.size() > 5 && (key.substr(0, 5) == "nsec1" || key.substr(0, 5) == "NSEC1")) {
-        auto secretKey = nostr::SecretKey::fromNsec(key);
-        if (!secretKey) {
-            return {NostrKeyErrc::invalidKey,
-                    "it starts with nsec1 but is not a valid nsec (" + secretKey.error().code().message() + ")"};
-        }
-        return secretKey;
+    auto secretKey = nostr::SecretKey::fromText(text);
+    if (!secretKey) {
+        return {NostrKeyErrc::invalidKey, secretKey.error().detail()};
     }
-    if (key.size() == 2 * nostr::SecretKey::byteCount) {
-        auto secretKey = nostr::SecretKey::fromHex(key);
-        if (!secretKey) {
-            return {NostrKeyErrc::invalidKey,
-                    "64 characters but not a valid secret key in hex (" + secretKey.error().code().message() + ")"};
-        }
-        return secretKey;
-    }
-    return {NostrKeyErrc::invalidKey,
-            "expected an nsec1… key or 64 hex digits, got " + std::to_string(key.size()) + " characters"};
+    return secretKey;
 }
 
 core::Result<nostr::SecretKey> readNostrKeyFile(const QString& path)

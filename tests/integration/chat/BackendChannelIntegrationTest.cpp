@@ -233,7 +233,7 @@ TEST_F(BackendChannelIntegrationTest, TheFirstChunkWaitsForTheBackendsSetup)
     ASSERT_TRUE(channel.sendStreamData(media).ok()); // the whole clip at once, header first
     ASSERT_TRUE(host.waitFor([&] { return !host.started.empty(); }))
         << "no stream-started: the first chunk was dropped during the backend's setup";
-    EXPECT_GE(std::chrono::steady_clock::now() - announced, BackendChannel::kDefaultSetupGrace);
+    EXPECT_GE(std::chrono::steady_clock::now() - announced, BackendChannel::kSetupGrace);
     const std::lock_guard lock(host.mutex);
     EXPECT_TRUE(host.errors.empty()) << host.errors.front().describe();
 }

@@ -111,6 +111,29 @@ TEST(SecretKey, FromNsecRefusesAnNpub)
     EXPECT_EQ(secretKey.error(), NostrErrc::invalidSecretKey);
 }
 
+TEST(SecretKey, FromTextTakesAnNsecOrHexAndSaysWhatIsWrong)
+{
+    const std::string hex = "67dea2ed018072d675f5415ecfaed7d2597555e202d85b3d65ea4e58d2d92ffa";
+    const std::string nsec = "nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5";
+    for (const std::string& text : {nsec, "  " + nsec + "\r\n", hex, "\t" + hex + " "}) {
+        const auto key = SecretKey::fromText(text);
+        ASSERT_TRUE(key.ok()) << text << ": " << key.error().describe();
+        EXPECT_EQ(key->toHex().view(), hex);
+    }
+    struct Refusal {
+        std::string text;
+        const char* says;
+    };
+    for (const Refusal& refusal :
+         {Refusal{"", "it is empty"}, Refusal{"  \n", "it is empty"}, Refusal{"nsec1notbech32", "not a valid nsec"},
+          Refusal{std::string(64, 'g'), "not a valid secret key in hex"}, Refusal{"npub1abc", "got 8 characters"}}) {
+        const auto key = SecretKey::fromText(refusal.text);
+        ASSERT_FALSE(key.ok()) << refusal.text;
+        EXPECT_EQ(key.error(), NostrErrc::invalidSecretKey);
+        EXPECT_NE(key.error().detail().find(refusal.says), std::string::npos) << key.error().detail();
+    }
+}
+
 TEST(SecretKey, GeneratesDistinctValidKeys)
 {
     std::set<std::string> seen;
