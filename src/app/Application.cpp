@@ -89,6 +89,7 @@ int runWindow(int argc, char** argv, const Invocation& invocation)
     ui::MainWindow window(*settings, makeWindowSessionFactory(*settings));
     window.setHostEventsLister(makeHostEventsLister(*settings));
     window.setNostrKeyCheck(makeNostrKeyCheck(*settings));
+    window.setStudioFactory(makeStudioFactory(*settings));
     window.show();
     QTimer::singleShot(0, &window, [&window] { window.offerRecovery(session::SessionJournal::defaultPath()); });
     return QApplication::exec();

@@ -44,6 +44,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
+core::Error configuration(const std::string& what)
+{
+    return core::Error{session::SessionErrc::invalidRequest, what};
+}
+
+} // namespace
+
 core::Result<media::EncoderSettings> encoderSettingsFor(const QString& presetId)
 {
     registerSessionResources();
@@ -62,13 +69,6 @@ core::Result<media::EncoderSettings> encoderSettingsFor(const QString& presetId)
     }
     return preset->settings;
 }
-
-core::Error configuration(const std::string& what)
-{
-    return core::Error{session::SessionErrc::invalidRequest, what};
-}
-
-} // namespace
 
 namespace {
 
@@ -296,7 +296,7 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
         };
         base.chunkStream = std::move(chunks);
     }
-    if (options.onPreviewFrame) {
+    if (options.onPreviewFrame && !options.studio) {
         auto preview = media::FramePreview::create(media::PreviewSettings{}, options.onPreviewFrame);
         if (!preview) {
             return preview.error();
@@ -304,7 +304,8 @@ core::Result<std::unique_ptr<SessionAssembly>> SessionAssembly::create(const cor
         assembly->preview_ = *preview;
         base.preview = assembly->preview_;
     }
-    assembly->media_ = std::make_unique<session::PipelineMediaPart>(std::move(base), std::move(outputTemplate));
+    assembly->media_ =
+        std::make_unique<session::PipelineMediaPart>(std::move(base), std::move(outputTemplate), options.studio);
     if (assembly->channel_) {
         assembly->channel_->setOnReconnected([media = assembly->media_.get()] { media->restartChunkStream(); });
     }

@@ -65,7 +65,13 @@ struct SessionOptions {
     bool chat = true;                  // the merged live chat (the channel's messages and NIP-53 1311)
     // Preview frames of the composed output for a window (the preview's thread); empty: none.
     std::function<void(media::PreviewFrame frame)> onPreviewFrame;
+    // The window's running studio (its sources, preview and meters): Go Live takes it over instead
+    // of opening the sources (scene, preset and onPreviewFrame are then the studio's).
+    std::shared_ptr<media::LivePipeline> studio;
 };
+
+// The encoder settings of a service preset ("" or an unknown id: an error naming the presets).
+[[nodiscard]] core::Result<media::EncoderSettings> encoderSettingsFor(const QString& presetId);
 
 class SessionAssembly {
 public:

@@ -48,6 +48,7 @@ ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings
         options.eventId = request.eventId;
         options.provider = request.provider;
         options.onPreviewFrame = request.onPreviewFrame;
+        options.studio = request.studio;
         if (request.scene) {
             options.scene = *request.scene;
         }
@@ -62,6 +63,34 @@ ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings
             return assembly.error();
         }
         return std::unique_ptr<ui::StudioSession>(std::make_unique<AssembledSession>(std::move(*assembly)));
+    };
+}
+
+ui::StudioFactory makeStudioFactory(const core::Settings& settings)
+{
+    return [&settings](const media::SceneConfig& scene, std::function<void(media::PreviewFrame frame)> onPreviewFrame)
+               -> core::Result<std::shared_ptr<media::LivePipeline>> {
+        auto encoder = encoderSettingsFor(settings.text(core::setting::videoPreset));
+        if (!encoder) {
+            return encoder.error();
+        }
+        media::LiveConfig config;
+        config.encoder = *encoder;
+        config.scene = scene;
+        if (onPreviewFrame) {
+            auto preview = media::FramePreview::create(media::PreviewSettings{}, std::move(onPreviewFrame));
+            if (!preview) {
+                return preview.error();
+            }
+            config.preview = *preview; // stopped when the studio goes
+        }
+        auto studio = media::LivePipeline::createStudio(std::move(config));
+        if (!studio) {
+            return studio.error();
+        }
+        std::shared_ptr<media::LivePipeline> running = std::move(*studio);
+        running->start();
+        return running;
     };
 }
 

@@ -10,9 +10,13 @@
 #include "hoststudio/media/Sources.hpp"
 #include "hoststudio/media/StreamTarget.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include <time.h>
@@ -57,6 +61,7 @@ std::int64_t threadCpuNanoseconds()
     return std::int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
 }
 constexpr int kSkipAfterLateFrames = 3;
+constexpr int kAudioChunkSamples = 1024; // an AAC-LC frame: the mix is made and encoded in these
 
 // The two encoders: one encode per pipeline, whatever the number of outputs.
 class Encoders {
@@ -122,19 +127,19 @@ public:
             return core::Error{MediaErrc::encoderFailed, "codec parameters"};
         }
 
-        videoFrame_.reset(av_frame_alloc());
         audioFrame_.reset(av_frame_alloc());
-        if (!videoFrame_ || !audioFrame_) {
+        if (!audioFrame_) {
             return core::Error{MediaErrc::encoderFailed, "out of memory"};
         }
-        videoFrame_->format = AV_PIX_FMT_YUV420P;
-        videoFrame_->width = settings.width;
-        videoFrame_->height = settings.height;
         audioFrame_->format = AV_SAMPLE_FMT_FLTP;
         audioFrame_->sample_rate = settings.audioSampleRate;
-        audioFrame_->nb_samples = audio.frame_size > 0 ? audio.frame_size : 1024;
+        audioFrame_->nb_samples = kAudioChunkSamples;
+        if (audio.frame_size != kAudioChunkSamples) {
+            return core::Error{MediaErrc::encoderFailed, "aac: frames of " + std::to_string(audio.frame_size) +
+                                                             " samples, not " + std::to_string(kAudioChunkSamples)};
+        }
         if (av_channel_layout_copy(&audioFrame_->ch_layout, &audio.ch_layout) < 0 ||
-            av_frame_get_buffer(videoFrame_.get(), 0) < 0 || av_frame_get_buffer(audioFrame_.get(), 0) < 0) {
+            av_frame_get_buffer(audioFrame_.get(), 0) < 0) {
             return core::Error{MediaErrc::encoderFailed, "frame buffers"};
         }
         packet_.reset(av_packet_alloc());
@@ -149,8 +154,6 @@ public:
         return {videoParameters_.get(), audioParameters_.get(), video_->time_base, audio_->time_base,
                 video_->framerate};
     }
-    [[nodiscard]] int audioFrameSamples() const noexcept { return audioFrame_->nb_samples; }
-    [[nodiscard]] AVFrame* videoFrame() noexcept { return videoFrame_.get(); }
     [[nodiscard]] AVFrame* audioFrame() noexcept { return audioFrame_.get(); }
 
     // Encodes `frame` (null: drain) and hands each packet to `sink`.
@@ -199,7 +202,6 @@ private:
     CodecContextPtr audio_;
     detail::CodecParametersPtr videoParameters_;
     detail::CodecParametersPtr audioParameters_;
-    FramePtr videoFrame_;
     FramePtr audioFrame_;
     PacketPtr packet_;
 };
@@ -293,40 +295,239 @@ core::Result<std::unique_ptr<Scene>> openScene(const SceneConfig& config, const 
     return scene;
 }
 
+// One go-live's outputs, the events they report to, and the owner's bookkeeping of their rates.
+struct Broadcast {
+    Broadcast(BroadcastConfig config, std::vector<StreamTarget> targets, LivePipeline::EventCallback callback)
+        : settings(std::move(config)), onEvent(std::move(callback))
+    {
+        for (std::size_t index = 0; index < targets.size(); ++index) {
+            outputs.push_back(std::make_unique<detail::NetworkOutput>(static_cast<int>(index), settings.outputs[index],
+                                                                      std::move(targets[index]), settings.flushTimeout,
+                                                                      onEvent));
+        }
+        if (settings.recording) {
+            recorder = std::make_unique<detail::Recorder>(*settings.recording, onEvent);
+        }
+        if (settings.chunkStream) {
+            chunkStream = std::make_unique<detail::ChunkStreamOutput>(*settings.chunkStream, onEvent);
+        }
+        previousBytes.resize(outputs.size(), 0);
+        congestionAverages.resize(outputs.size());
+    }
+
+    void report(const LiveEvent& event) const
+    {
+        if (onEvent) {
+            onEvent(event);
+        }
+    }
+
+    // Encoder thread: the recording opened and every output's first connect under way.
+    core::Status begin(const detail::StreamDescription& streams)
+    {
+        if (recorder) {
+            if (core::Status opened = recorder->open(streams); !opened) {
+                return opened;
+            }
+        }
+        if (chunkStream) {
+            chunkStream->start(streams);
+        }
+        for (auto& output : outputs) {
+            connects.push_back(output->start(streams));
+        }
+        return {};
+    }
+
+    // Encoder thread: every connect answered? With `wait`, waits for them. An error: the first failed.
+    std::optional<core::Status> connected(bool wait)
+    {
+        while (!connects.empty()) {
+            if (!wait && connects.front().wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+                return std::nullopt;
+            }
+            core::Status status = connects.front().get();
+            connects.erase(connects.begin());
+            if (!status) {
+                return status;
+            }
+        }
+        return core::Status{};
+    }
+
+    void distribute(const MediaPacket& packet)
+    {
+        for (auto& output : outputs) {
+            output->push(packet);
+        }
+        if (recorder) {
+            recorder->push(packet);
+        }
+        if (chunkStream) {
+            chunkStream->push(packet);
+        }
+    }
+
+    // Ends every output: `abortNow` drops what is queued, otherwise it is sent (bounded by the flush
+    // timeout). Does not wait: join() does.
+    void finish(bool abortNow)
+    {
+        for (auto& output : outputs) {
+            if (abortNow) {
+                output->abort();
+            } else {
+                output->finish();
+            }
+        }
+        if (recorder) {
+            recorder->finish();
+        }
+        if (chunkStream) {
+            chunkStream->finish();
+        }
+    }
+
+    void abort()
+    {
+        for (auto& output : outputs) {
+            output->abort();
+        }
+    }
+
+    void join()
+    {
+        for (auto& output : outputs) {
+            output->join();
+        }
+        if (recorder) {
+            recorder->join();
+        }
+        if (chunkStream) {
+            chunkStream->join();
+        }
+    }
+
+    const BroadcastConfig settings;
+    const LivePipeline::EventCallback onEvent;
+    std::vector<std::unique_ptr<detail::NetworkOutput>> outputs;
+    std::unique_ptr<detail::Recorder> recorder;
+    std::unique_ptr<detail::ChunkStreamOutput> chunkStream;
+    std::vector<std::future<core::Status>> connects; // encoder thread
+    // Owner thread (sampleStats):
+    std::vector<std::uint64_t> previousBytes;
+    std::vector<CongestionAverage> congestionAverages;
+};
+
+core::Result<std::vector<StreamTarget>> parseTargets(const BroadcastConfig& config)
+{
+    std::vector<StreamTarget> targets;
+    for (const NetworkOutputConfig& output : config.outputs) {
+        auto target = StreamTarget::parse(output.url);
+        if (!target) {
+            return target.error();
+        }
+        if (const std::string problem = output.reconnect.validationError(); !problem.empty()) {
+            return core::Error{MediaErrc::invalidSettings, problem};
+        }
+        targets.push_back(std::move(*target));
+    }
+    return targets;
+}
+
 } // namespace
 
 class LivePipeline::Impl {
 public:
-    Impl(LiveConfig config, std::vector<StreamTarget> targets, std::unique_ptr<Scene> scene, EventCallback onEvent)
-        : config_(std::move(config)), onEvent_(std::move(onEvent)), scene_(std::move(scene))
+    // `broadcast`: the outputs of create(), connected before the clock starts; null: a studio.
+    Impl(LiveConfig config, std::unique_ptr<Scene> scene, std::shared_ptr<Broadcast> broadcast)
+        : config_(std::move(config)), scene_(std::move(scene)), studio_(broadcast == nullptr),
+          requested_(std::move(broadcast))
     {
-        for (std::size_t index = 0; index < targets.size(); ++index) {
-            outputs_.push_back(std::make_unique<detail::NetworkOutput>(static_cast<int>(index), config_.outputs[index],
-                                                                       std::move(targets[index]), config_.flushTimeout,
-                                                                       onEvent_));
-        }
-        if (config_.recording) {
-            recorder_ = std::make_unique<detail::Recorder>(*config_.recording, onEvent_);
-        }
-        if (config_.chunkStream) {
-            chunkStream_ = std::make_unique<detail::ChunkStreamOutput>(*config_.chunkStream, onEvent_);
-        }
         startedAt_ = std::chrono::steady_clock::now();
         previousSampleAt_ = startedAt_;
         previousUsage_ = ProcessUsage::now();
-        congestionAverages_.resize(outputs_.size());
-        previousBytes_.resize(outputs_.size(), 0);
     }
 
     ~Impl() { stop(); }
 
     void start()
     {
-        if (thread_.joinable()) {
-            return;
+        {
+            const std::lock_guard lock(mutex_);
+            if (thread_.joinable() || stopped_) {
+                return;
+            }
+            started_ = true;
         }
         detail::installFfmpegLogBridge();
         thread_ = std::thread([this] { run(); });
+    }
+
+    core::Status goLive(BroadcastConfig outputs, EventCallback onEvent)
+    {
+        if (!studio_) {
+            return core::Error{MediaErrc::invalidSettings, "this pipeline has its outputs already"};
+        }
+        if (outputs.outputs.empty() && !outputs.recording && !outputs.chunkStream) {
+            return core::Error{MediaErrc::invalidSettings, "no output: give a stream URL or a recording file"};
+        }
+        auto targets = parseTargets(outputs);
+        if (!targets) {
+            return targets.error();
+        }
+        auto broadcast = std::make_shared<Broadcast>(std::move(outputs), std::move(*targets), std::move(onEvent));
+        {
+            const std::lock_guard lock(mutex_);
+            if (!started_ || stopped_) {
+                return core::Error{MediaErrc::invalidSettings, "the studio is not running"};
+            }
+            if (requested_ != nullptr) {
+                return core::Error{MediaErrc::invalidSettings, "already live: end the live first"};
+            }
+            framesEncoded_.store(0);
+            framesSkipped_.store(0);
+            encodeNanoseconds_.store(0);
+            previousFrames_ = 0;
+            previousEncodeNs_ = 0;
+            startedAt_ = std::chrono::steady_clock::now();
+            retired_ = nullptr;
+            encodingBroadcast_ = nullptr;
+            requested_ = std::move(broadcast);
+        }
+        wakeup_.notify_all();
+        return {};
+    }
+
+    void endLive()
+    {
+        std::shared_ptr<Broadcast> ending;
+        bool encoding = false;
+        {
+            const std::lock_guard lock(mutex_);
+            if (requested_ == nullptr) {
+                return;
+            }
+            ending = std::move(requested_);
+            requested_.reset();
+            encoding = encodingBroadcast_ == ending.get();
+        }
+        if (!encoding) {
+            ending->abort(); // still connecting: nothing to flush, end the handshakes now
+        }
+        wakeup_.notify_all();
+        {
+            // The encoder thread lets it go: drained and finishing, or aborted.
+            std::unique_lock lock(mutex_);
+            wakeup_.wait(lock, [&] { return active_ != ending || !running_; });
+        }
+        ending->join();
+        ending->report(LiveEvent::of(LiveEventKind::stopped));
+    }
+
+    bool isLive() const
+    {
+        const std::lock_guard lock(mutex_);
+        return requested_ != nullptr;
     }
 
     void stop()
@@ -336,41 +537,39 @@ public:
             if (stopped_) {
                 return;
             }
-            stopRequested_ = true;
             stopped_ = true;
-            if (!encoding_) {
-                // Still connecting: nothing to flush, end the handshakes now.
-                for (auto& output : outputs_) {
-                    output->abort();
-                }
-            }
+        }
+        endLive();
+        {
+            const std::lock_guard lock(mutex_);
+            stopRequested_ = true;
         }
         wakeup_.notify_all();
         if (thread_.joinable()) {
             thread_.join();
         }
         scene_->stop();
-        report(LiveEvent::of(LiveEventKind::stopped));
     }
 
     void abortFlush()
     {
-        for (auto& output : outputs_) {
-            output->abort();
+        if (const auto broadcast = current()) {
+            broadcast->abort();
         }
     }
 
     void retryNow(int outputIndex)
     {
-        if (outputIndex >= 0 && static_cast<std::size_t>(outputIndex) < outputs_.size()) {
-            outputs_[static_cast<std::size_t>(outputIndex)]->retryNow();
+        const auto broadcast = current();
+        if (broadcast && outputIndex >= 0 && static_cast<std::size_t>(outputIndex) < broadcast->outputs.size()) {
+            broadcast->outputs[static_cast<std::size_t>(outputIndex)]->retryNow();
         }
     }
 
     void restartChunkStream()
     {
-        if (chunkStream_) {
-            chunkStream_->restart();
+        if (const auto broadcast = current(); broadcast && broadcast->chunkStream) {
+            broadcast->chunkStream->restart();
         }
     }
 
@@ -380,12 +579,18 @@ public:
         const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(now - previousSampleAt_);
         const double seconds = std::max(0.001, static_cast<double>(interval.count()) / 1000.0);
         const ProcessUsage usage = ProcessUsage::now();
+        const auto broadcast = current();
 
         LiveStats stats;
-        stats.elapsedSeconds = std::chrono::duration<double>(now - startedAt_).count();
+        std::chrono::steady_clock::time_point startedAt;
+        {
+            const std::lock_guard lock(mutex_);
+            startedAt = startedAt_;
+        }
+        stats.elapsedSeconds = std::chrono::duration<double>(now - startedAt).count();
         stats.framesEncoded = framesEncoded_.load();
         stats.framesSkipped = framesSkipped_.load();
-        const std::uint64_t frames = stats.framesEncoded - previousFrames_;
+        const std::uint64_t frames = stats.framesEncoded - std::min(previousFrames_, stats.framesEncoded);
         stats.fps = static_cast<double>(frames) / seconds;
         const std::int64_t encodeNs = encodeNanoseconds_.load();
         stats.encodeMsPerFrame =
@@ -395,16 +600,19 @@ public:
         stats.cpuPercent =
             100.0 * static_cast<double>((usage.cpuTime - previousUsage_.cpuTime).count()) / 1e6 / seconds;
         stats.residentKb = usage.residentKb;
-        for (std::size_t index = 0; index < outputs_.size(); ++index) {
-            OutputStats output = outputs_[index]->stats();
-            output.bitrateKbps = static_cast<double>(output.bytesSent - previousBytes_[index]) * 8.0 / 1000.0 / seconds;
-            previousBytes_[index] = output.bytesSent;
-            output.congestionAverage = congestionAverages_[index].add(output.congestion);
-            output.health = healthForCongestion(output.congestionAverage);
-            stats.outputs.push_back(std::move(output));
-        }
-        if (recorder_) {
-            stats.recording = recorder_->stats();
+        if (broadcast) {
+            for (std::size_t index = 0; index < broadcast->outputs.size(); ++index) {
+                OutputStats output = broadcast->outputs[index]->stats();
+                output.bitrateKbps =
+                    static_cast<double>(output.bytesSent - broadcast->previousBytes[index]) * 8.0 / 1000.0 / seconds;
+                broadcast->previousBytes[index] = output.bytesSent;
+                output.congestionAverage = broadcast->congestionAverages[index].add(output.congestion);
+                output.health = healthForCongestion(output.congestionAverage);
+                stats.outputs.push_back(std::move(output));
+            }
+            if (broadcast->recorder) {
+                stats.recording = broadcast->recorder->stats();
+            }
         }
         previousSampleAt_ = now;
         previousUsage_ = usage;
@@ -423,7 +631,7 @@ public:
         }
         stats.audio = scene_->mixer.takeLevels();
         const std::int64_t composeNs = composeNanoseconds_.load();
-        const std::uint64_t frames = framesEncoded_.load();
+        const std::uint64_t frames = framesComposed_.load();
         if (frames > previousComposeFrames_) {
             stats.composeMsPerFrame = static_cast<double>(composeNs - previousComposeNs_) / 1e6 /
                                       static_cast<double>(frames - previousComposeFrames_);
@@ -436,121 +644,231 @@ public:
     void setMicrophoneMuted(bool muted) { scene_->mixer.setMuted(scene_->microphoneInput, muted); }
 
 private:
-    void report(const LiveEvent& event) const
+    // The go-live the owner asked for (connecting or encoding), or null.
+    std::shared_ptr<Broadcast> current() const
     {
-        if (onEvent_) {
-            onEvent_(event);
-        }
+        const std::lock_guard lock(mutex_);
+        return requested_;
     }
 
-    // Sleeps until `when`; false when a stop was requested.
-    bool sleepUntil(std::chrono::steady_clock::time_point when)
-    {
-        std::unique_lock lock(mutex_);
-        return !wakeup_.wait_until(lock, when, [this] { return stopRequested_; });
-    }
+    // The encoder thread's side of one go-live.
+    struct Live {
+        std::shared_ptr<Broadcast> broadcast;
+        std::unique_ptr<Encoders> encoders;
+        bool encoding = false;
+        std::int64_t firstFrame = 0;  // the output frame encoded first (its pts is 0)
+        std::int64_t firstSample = 0; // the mix position of audio pts 0
+    };
 
-    void distribute(const MediaPacket& packet)
+    // Encoder thread: sleeps until `when`, following the owner's go-live and end requests as they
+    // come; false when a stop was requested.
+    bool waitForFrame(std::chrono::steady_clock::time_point when, Live& live, std::int64_t frameIndex,
+                      std::int64_t& audioSamples)
     {
-        for (auto& output : outputs_) {
-            output->push(packet);
-        }
-        if (recorder_) {
-            recorder_->push(packet);
-        }
-        if (chunkStream_) {
-            chunkStream_->push(packet);
-        }
-    }
-
-    void shutDownOutputs(bool abortNow)
-    {
-        for (auto& output : outputs_) {
-            if (abortNow) {
-                output->abort();
-            } else {
-                output->finish();
+        while (true) {
+            {
+                std::unique_lock lock(mutex_);
+                wakeup_.wait_until(lock, when, [this] {
+                    return stopRequested_ || (requested_ != active_ && requested_.get() != retired_);
+                });
+                if (stopRequested_) {
+                    return false;
+                }
+            }
+            followRequests(live, frameIndex, audioSamples);
+            if (std::chrono::steady_clock::now() >= when) {
+                return true;
             }
         }
-        if (recorder_) {
-            recorder_->finish();
+    }
+
+    // Encoder thread: opens the encoders and starts the outputs of `broadcast`; an error ends it.
+    core::Status beginLive(Live& live, std::shared_ptr<Broadcast> broadcast)
+    {
+        live = Live{};
+        live.broadcast = std::move(broadcast);
+        live.encoders = std::make_unique<Encoders>();
+        if (core::Status opened = live.encoders->open(config_.encoder); !opened) {
+            return opened;
         }
-        if (chunkStream_) {
-            chunkStream_->finish();
+        return live.broadcast->begin(live.encoders->streams());
+    }
+
+    // Encoder thread: lets `live` go (drained when it encoded, its outputs told to finish or abort)
+    // and tells the owner, who joins its outputs.
+    void releaseLive(Live& live, const core::Error& failure)
+    {
+        if (live.broadcast == nullptr) {
+            return;
         }
-        for (auto& output : outputs_) {
-            output->join();
+        if (live.encoding) {
+            const auto sink = [&live](const MediaPacket& packet) { live.broadcast->distribute(packet); };
+            (void)live.encoders->encode(StreamKind::video, nullptr, sink);
+            (void)live.encoders->encode(StreamKind::audio, nullptr, sink);
         }
-        if (recorder_) {
-            recorder_->join();
+        live.broadcast->finish(!live.encoding);
+        if (failure) {
+            live.broadcast->report(LiveEvent::of(LiveEventKind::startFailed, failure));
         }
-        if (chunkStream_) {
-            chunkStream_->join();
+        {
+            const std::lock_guard lock(mutex_);
+            if (active_ == live.broadcast) {
+                active_.reset();
+            }
+            if (failure) {
+                retired_ = live.broadcast.get();
+            }
+        }
+        wakeup_.notify_all();
+        live = Live{};
+    }
+
+    // Encoder thread: follows the owner's go-live and end requests at a frame boundary.
+    void followRequests(Live& live, std::int64_t frameIndex, std::int64_t& audioSamples)
+    {
+        std::shared_ptr<Broadcast> wanted;
+        {
+            const std::lock_guard lock(mutex_);
+            wanted = requested_;
+            if (wanted.get() == retired_) {
+                wanted.reset(); // ended by a failure: the owner's endLive() collects it
+            }
+        }
+        if (live.broadcast != nullptr && live.broadcast != wanted) {
+            releaseLive(live, {});
+        }
+        if (wanted != nullptr && live.broadcast == nullptr) {
+            {
+                // Taken only if still wanted: an endLive() in between must not miss it.
+                const std::lock_guard lock(mutex_);
+                if (requested_ != wanted) {
+                    return;
+                }
+                active_ = wanted;
+            }
+            if (core::Status begun = beginLive(live, wanted); !begun) {
+                releaseLive(live, begun.error());
+                return;
+            }
+        }
+        if (live.broadcast != nullptr && !live.encoding) {
+            const auto connected = live.broadcast->connected(false);
+            if (!connected) {
+                return;
+            }
+            if (!*connected) {
+                releaseLive(live, connected->error());
+                return;
+            }
+            startEncoding(live, frameIndex, audioSamples);
+        }
+    }
+
+    // Encoder thread: from output frame `frameIndex` on, every frame and the sound are encoded.
+    void startEncoding(Live& live, std::int64_t frameIndex, std::int64_t& audioSamples)
+    {
+        const EncoderSettings& settings = config_.encoder;
+        live.encoding = true;
+        {
+            const std::lock_guard lock(mutex_);
+            encodingBroadcast_ = live.broadcast.get();
+        }
+        live.firstFrame = frameIndex;
+        live.firstSample = frameIndex * settings.audioSampleRate / settings.fps;
+        if (audioSamples < live.firstSample) {
+            // The sound up to the first frame: for the levels only.
+            mixInto(audioSamples, static_cast<int>(live.firstSample - audioSamples));
+            audioSamples = live.firstSample;
+        }
+        live.broadcast->report(LiveEvent::of(LiveEventKind::started));
+    }
+
+    // Encoder thread: mixes `count` samples at `position` into mixLeft_/mixRight_.
+    void mixInto(std::int64_t position, int count)
+    {
+        mixLeft_.resize(static_cast<std::size_t>(std::max(count, 0)));
+        mixRight_.resize(mixLeft_.size());
+        if (count > 0) {
+            scene_->mixer.mix(position, mixLeft_.data(), mixRight_.data(), count);
         }
     }
 
     void run()
     {
-        const EncoderSettings& settings = config_.encoder;
-        Encoders encoders;
-        if (core::Status opened = encoders.open(settings); !opened) {
-            report(LiveEvent::of(LiveEventKind::startFailed, opened.error()));
-            return;
-        }
-        const detail::StreamDescription streams = encoders.streams();
-        if (recorder_) {
-            if (core::Status opened = recorder_->open(streams); !opened) {
-                report(LiveEvent::of(LiveEventKind::startFailed, opened.error()));
-                return;
-            }
-        }
-        if (chunkStream_) {
-            chunkStream_->start(streams);
-        }
-        std::vector<std::future<core::Status>> connects;
-        for (auto& output : outputs_) {
-            connects.push_back(output->start(streams));
-        }
-        for (auto& connect : connects) {
-            core::Status connected = connect.get();
-            if (!connected) {
-                shutDownOutputs(true);
-                const std::lock_guard lock(mutex_);
-                if (!stopRequested_) { // a stop while connecting is no failure
-                    report(LiveEvent::of(LiveEventKind::startFailed, connected.error()));
-                }
-                return;
-            }
-        }
         {
             const std::lock_guard lock(mutex_);
-            encoding_ = !stopRequested_;
+            running_ = true;
         }
-        if (!encoding_) {
-            shutDownOutputs(true);
-            return;
+        runLoop();
+        {
+            const std::lock_guard lock(mutex_);
+            running_ = false;
         }
-        report(LiveEvent::of(LiveEventKind::started));
+        wakeup_.notify_all();
+    }
+
+    void runLoop()
+    {
+        const EncoderSettings& settings = config_.encoder;
+        Live live;
+        // create(): the outputs connect before the clock starts (the stream starts at the sources' start).
+        if (!studio_) {
+            std::shared_ptr<Broadcast> initial;
+            {
+                const std::lock_guard lock(mutex_);
+                initial = requested_;
+                active_ = initial;
+            }
+            if (initial == nullptr) {
+                return; // stopped before it began
+            }
+            if (core::Status begun = beginLive(live, initial); !begun) {
+                releaseLive(live, begun.error());
+                return;
+            }
+            // A stop while connecting aborts the connects (endLive): that is no failure.
+            if (core::Status connected = *live.broadcast->connected(true); !connected) {
+                const bool stopping = current() == nullptr;
+                releaseLive(live, stopping ? core::Error{} : connected.error());
+                return;
+            }
+            if (current() == nullptr) {
+                releaseLive(live, {});
+                return;
+            }
+        }
 
         const SceneConfig& sceneConfig = config_.scene;
         Compositor compositor(settings.width, settings.height, sceneConfig.layout, sceneConfig.pip);
         const auto frameInterval = std::chrono::milliseconds(1000 / settings.fps + 1);
         SignalWatch mainWatch(sceneConfig.holdLastFrame, frameInterval);
         SignalWatch cameraWatch(sceneConfig.holdLastFrame, frameInterval);
-        std::vector<float> spareChannel;
         const auto frameDuration = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(1.0 / settings.fps));
-        const int samplesPerChunk = encoders.audioFrameSamples();
+        const int samplesPerChunk = kAudioChunkSamples;
+        FramePtr frame(av_frame_alloc());
+        if (!frame) {
+            releaseLive(live, core::Error{MediaErrc::encoderFailed, "out of memory"});
+            return;
+        }
+        frame->format = AV_PIX_FMT_YUV420P;
+        frame->width = settings.width;
+        frame->height = settings.height;
+        if (av_frame_get_buffer(frame.get(), 0) < 0) {
+            releaseLive(live, core::Error{MediaErrc::encoderFailed, "frame buffer"});
+            return;
+        }
         const auto clockStart = std::chrono::steady_clock::now();
         scene_->start(clockStart);
         std::int64_t frameIndex = 0;
         std::int64_t audioSamples = 0;
-        const auto sink = [this](const MediaPacket& packet) { distribute(packet); };
-        core::Error failure;
+        if (live.broadcast != nullptr) {
+            startEncoding(live, 0, audioSamples);
+        }
 
-        while (!failure) {
+        while (true) {
             const auto due = clockStart + frameDuration * frameIndex;
-            if (!sleepUntil(due)) {
+            if (!waitForFrame(due, live, frameIndex, audioSamples)) {
                 break;
             }
             const auto now = std::chrono::steady_clock::now();
@@ -559,69 +877,85 @@ private:
             // frames whose time has passed (counted as skipped) instead of falling further behind.
             const auto late = (now - due) / frameDuration;
             if (late >= kSkipAfterLateFrames) {
-                framesSkipped_.fetch_add(static_cast<std::uint64_t>(late));
+                if (live.encoding) {
+                    framesSkipped_.fetch_add(static_cast<std::uint64_t>(late));
+                }
                 frameIndex += late;
             }
-            AVFrame* frame = encoders.videoFrame();
-            if (av_frame_make_writable(frame) < 0) {
-                failure = core::Error{MediaErrc::encoderFailed, "frame buffer"};
+            if (av_frame_make_writable(frame.get()) < 0) {
+                releaseLive(live, core::Error{MediaErrc::encoderFailed, "frame buffer"});
                 break;
             }
             const std::int64_t composeStart = threadCpuNanoseconds();
-            composeFrame(frame, frameIndex, compositor, mainWatch, cameraWatch);
+            composeFrame(frame.get(), frameIndex, compositor, mainWatch, cameraWatch);
             composeNanoseconds_.fetch_add(threadCpuNanoseconds() - composeStart);
-            frame->pts = frameIndex;
+            framesComposed_.fetch_add(1);
             if (config_.preview) {
                 // A reference into the preview's slot at most; it never waits.
-                (void)config_.preview->offer(frame, frameIndex,
+                (void)config_.preview->offer(frame.get(), frameIndex,
                                              std::chrono::microseconds(frameIndex * 1000000 / settings.fps));
             }
-            const auto encodeStart = std::chrono::steady_clock::now();
-            if (core::Status encoded = encoders.encode(StreamKind::video, frame, sink); !encoded) {
-                failure = encoded.error();
-                break;
+            if (live.encoding) {
+                if (core::Status encoded = encodeVideo(live, frame.get(), frameIndex); !encoded) {
+                    releaseLive(live, encoded.error());
+                }
             }
-            encodeNanoseconds_.fetch_add(
-                std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - encodeStart)
-                    .count());
-            framesEncoded_.fetch_add(1);
             ++frameIndex;
 
-            // Audio up to the clock's present.
+            // Audio up to the clock's present: mixed always (the levels), encoded while live.
             const auto elapsed =
                 std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - clockStart);
             const std::int64_t samplesDue = elapsed.count() * settings.audioSampleRate / 1000000;
             while (audioSamples + samplesPerChunk <= samplesDue) {
-                AVFrame* chunk = encoders.audioFrame();
-                if (av_frame_make_writable(chunk) < 0) {
-                    failure = core::Error{MediaErrc::encoderFailed, "audio frame buffer"};
-                    break;
-                }
-                auto* const* planes = reinterpret_cast<float* const*>(chunk->extended_data); // NOLINT
-                if (settings.audioChannels >= 2) {
-                    scene_->mixer.mix(audioSamples, planes[0], planes[1], samplesPerChunk);
-                } else {
-                    spareChannel.resize(static_cast<std::size_t>(samplesPerChunk));
-                    scene_->mixer.mix(audioSamples, planes[0], spareChannel.data(), samplesPerChunk);
-                    for (int index = 0; index < samplesPerChunk; ++index) {
-                        planes[0][index] = 0.5F * (planes[0][index] + spareChannel[static_cast<std::size_t>(index)]);
+                mixInto(audioSamples, samplesPerChunk);
+                if (live.encoding) {
+                    if (core::Status encoded = encodeAudio(live, audioSamples); !encoded) {
+                        releaseLive(live, encoded.error());
                     }
                 }
-                chunk->pts = audioSamples;
                 audioSamples += samplesPerChunk;
-                if (core::Status encoded = encoders.encode(StreamKind::audio, chunk, sink); !encoded) {
-                    failure = encoded.error();
-                    break;
-                }
             }
         }
-        // Drain the encoders, then let the outputs send what is queued.
-        (void)encoders.encode(StreamKind::video, nullptr, sink);
-        (void)encoders.encode(StreamKind::audio, nullptr, sink);
-        if (failure) {
-            report(LiveEvent::of(LiveEventKind::startFailed, failure));
+        releaseLive(live, {});
+    }
+
+    core::Status encodeVideo(Live& live, AVFrame* frame, std::int64_t frameIndex)
+    {
+        frame->pts = frameIndex - live.firstFrame;
+        const auto sink = [&live](const MediaPacket& packet) { live.broadcast->distribute(packet); };
+        const auto encodeStart = std::chrono::steady_clock::now();
+        if (core::Status encoded = live.encoders->encode(StreamKind::video, frame, sink); !encoded) {
+            return encoded;
         }
-        shutDownOutputs(false);
+        encodeNanoseconds_.fetch_add(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - encodeStart)
+                .count());
+        framesEncoded_.fetch_add(1);
+        return {};
+    }
+
+    // The mixed chunk in mixLeft_/mixRight_ (at mix position `position`) into the audio encoder.
+    core::Status encodeAudio(Live& live, std::int64_t position)
+    {
+        const EncoderSettings& settings = config_.encoder;
+        AVFrame* chunk = live.encoders->audioFrame();
+        if (av_frame_make_writable(chunk) < 0) {
+            return core::Error{MediaErrc::encoderFailed, "audio frame buffer"};
+        }
+        const int count = std::min(chunk->nb_samples, static_cast<int>(mixLeft_.size()));
+        auto* const* planes = reinterpret_cast<float* const*>(chunk->extended_data); // NOLINT
+        for (int index = 0; index < count; ++index) {
+            const auto at = static_cast<std::size_t>(index);
+            if (settings.audioChannels >= 2) {
+                planes[0][index] = mixLeft_[at];
+                planes[1][index] = mixRight_[at];
+            } else {
+                planes[0][index] = 0.5F * (mixLeft_[at] + mixRight_[at]);
+            }
+        }
+        chunk->pts = position - live.firstSample;
+        const auto sink = [&live](const MediaPacket& packet) { live.broadcast->distribute(packet); };
+        return live.encoders->encode(StreamKind::audio, chunk, sink);
     }
 
     // Draws output frame `frameIndex`: a full-frame source able to draw itself does (the test
@@ -666,37 +1000,52 @@ private:
     }
 
     const LiveConfig config_;
-    const EventCallback onEvent_;
     std::unique_ptr<Scene> scene_;
+    const bool studio_;
     std::atomic<SignalState> mainState_{SignalState::waiting};
     std::atomic<SignalState> cameraState_{SignalState::waiting};
-    VideoSample heldMain_;   // encoder thread
-    VideoSample heldCamera_; // encoder thread
+    VideoSample heldMain_;       // encoder thread
+    VideoSample heldCamera_;     // encoder thread
+    std::vector<float> mixLeft_; // encoder thread
+    std::vector<float> mixRight_;
     std::atomic<std::int64_t> composeNanoseconds_{0};
+    std::atomic<std::uint64_t> framesComposed_{0};
     std::int64_t previousComposeNs_ = 0;      // owner thread (sampleScene)
     std::uint64_t previousComposeFrames_ = 0; // owner thread (sampleScene)
-    std::vector<std::unique_ptr<detail::NetworkOutput>> outputs_;
-    std::unique_ptr<detail::Recorder> recorder_;
-    std::unique_ptr<detail::ChunkStreamOutput> chunkStream_;
     std::thread thread_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wakeup_;
-    bool stopRequested_ = false; // guarded by mutex_
-    bool stopped_ = false;       // guarded by mutex_
-    bool encoding_ = false;      // guarded by mutex_ (written by the encoder thread only)
+    std::shared_ptr<Broadcast> requested_;         // guarded by mutex_: the go-live the owner wants
+    std::shared_ptr<Broadcast> active_;            // guarded by mutex_: the one the encoder thread holds
+    const Broadcast* retired_ = nullptr;           // guarded by mutex_: ended by a failure, not to begin again
+    const Broadcast* encodingBroadcast_ = nullptr; // guarded by mutex_: the last one that began encoding
+    bool started_ = false;                         // guarded by mutex_
+    bool running_ = false;                         // guarded by mutex_: the encoder thread runs
+    bool stopRequested_ = false;                   // guarded by mutex_
+    bool stopped_ = false;                         // guarded by mutex_
     std::atomic<std::uint64_t> framesEncoded_{0};
     std::atomic<std::uint64_t> framesSkipped_{0};
     std::atomic<std::int64_t> encodeNanoseconds_{0};
-    // Owner thread only (sampleStats):
+    // Owner thread only (sampleStats), startedAt_ under mutex_:
     std::chrono::steady_clock::time_point startedAt_;
     std::chrono::steady_clock::time_point previousSampleAt_;
     ProcessUsage previousUsage_;
     std::uint64_t previousFrames_ = 0;
     std::int64_t previousEncodeNs_ = 0;
-    std::vector<std::uint64_t> previousBytes_;
-    std::vector<CongestionAverage> congestionAverages_;
     OverloadRule overload_;
 };
+
+namespace {
+
+core::Result<std::unique_ptr<Scene>> openStudioScene(const LiveConfig& config)
+{
+    if (const std::string problem = config.encoder.validationError(); !problem.empty()) {
+        return core::Error{MediaErrc::invalidSettings, problem};
+    }
+    return openScene(config.scene, config.encoder);
+}
+
+} // namespace
 
 core::Result<std::unique_ptr<LivePipeline>> LivePipeline::create(LiveConfig config, EventCallback onEvent)
 {
@@ -706,22 +1055,28 @@ core::Result<std::unique_ptr<LivePipeline>> LivePipeline::create(LiveConfig conf
     if (config.outputs.empty() && !config.recording && !config.chunkStream) {
         return core::Error{MediaErrc::invalidSettings, "no output: give a stream URL or a recording file"};
     }
-    std::vector<StreamTarget> targets;
-    for (const NetworkOutputConfig& output : config.outputs) {
-        auto target = StreamTarget::parse(output.url);
-        if (!target) {
-            return target.error();
-        }
-        if (const std::string problem = output.reconnect.validationError(); !problem.empty()) {
-            return core::Error{MediaErrc::invalidSettings, problem};
-        }
-        targets.push_back(std::move(*target));
+    auto targets = parseTargets(config);
+    if (!targets) {
+        return targets.error();
     }
-    auto scene = openScene(config.scene, config.encoder);
+    auto scene = openStudioScene(config);
     if (!scene) {
         return scene.error();
     }
-    auto impl = std::make_unique<Impl>(std::move(config), std::move(targets), std::move(*scene), std::move(onEvent));
+    auto broadcast = std::make_shared<Broadcast>(static_cast<const BroadcastConfig&>(config), std::move(*targets),
+                                                 std::move(onEvent));
+    auto impl = std::make_unique<Impl>(std::move(config), std::move(*scene), std::move(broadcast));
+    return std::unique_ptr<LivePipeline>(new LivePipeline(std::move(impl)));
+}
+
+core::Result<std::unique_ptr<LivePipeline>> LivePipeline::createStudio(LiveConfig config)
+{
+    auto scene = openStudioScene(config);
+    if (!scene) {
+        return scene.error();
+    }
+    static_cast<BroadcastConfig&>(config) = BroadcastConfig{};
+    auto impl = std::make_unique<Impl>(std::move(config), std::move(*scene), nullptr);
     return std::unique_ptr<LivePipeline>(new LivePipeline(std::move(impl)));
 }
 
@@ -737,6 +1092,21 @@ void LivePipeline::start()
 void LivePipeline::stop()
 {
     impl_->stop();
+}
+
+core::Status LivePipeline::goLive(BroadcastConfig outputs, EventCallback onEvent)
+{
+    return impl_->goLive(std::move(outputs), std::move(onEvent));
+}
+
+void LivePipeline::endLive()
+{
+    impl_->endLive();
+}
+
+bool LivePipeline::isLive() const
+{
+    return impl_->isLive();
 }
 
 void LivePipeline::abortFlush()

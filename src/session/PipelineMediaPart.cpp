@@ -24,8 +24,9 @@ std::optional<MediaEvent::Kind> mediaEventKind(media::LiveEventKind kind)
 
 } // namespace
 
-PipelineMediaPart::PipelineMediaPart(media::LiveConfig base, media::NetworkOutputConfig outputTemplate)
-    : base_(std::move(base)), outputTemplate_(std::move(outputTemplate))
+PipelineMediaPart::PipelineMediaPart(media::LiveConfig base, media::NetworkOutputConfig outputTemplate,
+                                     std::shared_ptr<media::LivePipeline> studio)
+    : base_(std::move(base)), outputTemplate_(std::move(outputTemplate)), studio_(std::move(studio))
 {}
 
 PipelineMediaPart::~PipelineMediaPart()
@@ -40,7 +41,64 @@ PipelineMediaPart::~PipelineMediaPart()
     }
     joinStopper();
     if (pipeline_) {
-        pipeline_->stop();
+        endPipeline(*pipeline_);
+    }
+}
+
+void PipelineMediaPart::endPipeline(media::LivePipeline& pipeline) const
+{
+    if (studio_) {
+        pipeline.endLive(); // the studio's sources go on
+    } else {
+        pipeline.stop();
+    }
+}
+
+media::LivePipeline::EventCallback PipelineMediaPart::pipelineEvents() const
+{
+    const std::weak_ptr<Shared> weak = shared_;
+    return [weak](const media::LiveEvent& event) {
+        const auto shared = weak.lock();
+        if (!shared) {
+            return;
+        }
+        DoneCallback startDone;
+        EventCallback listener;
+        {
+            const std::lock_guard lock(shared->mutex);
+            if (event.kind == media::LiveEventKind::started || event.kind == media::LiveEventKind::startFailed) {
+                startDone = std::move(shared->startDone);
+                shared->startDone = nullptr;
+            } else {
+                listener = shared->listener;
+            }
+        }
+        if (startDone) {
+            startDone(event.kind == media::LiveEventKind::started ? core::Status{} : core::Status{event.error});
+            return;
+        }
+        if (const auto kind = mediaEventKind(event.kind); kind && listener) {
+            MediaEvent mapped;
+            mapped.kind = *kind;
+            mapped.error = event.error;
+            mapped.attempt = event.attempt;
+            mapped.maxAttempts = event.maxAttempts;
+            mapped.retryDelay = event.retryDelay;
+            listener(mapped);
+        }
+    };
+}
+
+void PipelineMediaPart::finishStart(const core::Error& error)
+{
+    DoneCallback startDone;
+    {
+        const std::lock_guard lock(shared_->mutex);
+        startDone = std::move(shared_->startDone);
+        shared_->startDone = nullptr;
+    }
+    if (startDone) {
+        startDone(error);
     }
 }
 
@@ -88,47 +146,28 @@ void PipelineMediaPart::start(const MediaStartRequest& request, DoneCallback don
         const std::lock_guard lock(shared_->mutex);
         shared_->startDone = std::move(done);
     }
-    const std::weak_ptr<Shared> weak = shared_;
-    auto created = media::LivePipeline::create(std::move(config), [weak](const media::LiveEvent& event) {
-        const auto shared = weak.lock();
-        if (!shared) {
-            return;
-        }
-        DoneCallback startDone;
-        EventCallback listener;
+    auto onEvent = pipelineEvents();
+    if (studio_) {
+        // The studio's running sources are taken over: only the outputs are added.
         {
-            const std::lock_guard lock(shared->mutex);
-            if (event.kind == media::LiveEventKind::started || event.kind == media::LiveEventKind::startFailed) {
-                startDone = std::move(shared->startDone);
-                shared->startDone = nullptr;
-            } else {
-                listener = shared->listener;
+            const std::lock_guard lock(pipelineMutex_);
+            pipeline_ = studio_;
+        }
+        if (core::Status begun =
+                studio_->goLive(static_cast<const media::BroadcastConfig&>(config), std::move(onEvent));
+            !begun) {
+            {
+                const std::lock_guard lock(pipelineMutex_);
+                pipeline_.reset();
             }
-        }
-        if (startDone) {
-            startDone(event.kind == media::LiveEventKind::started ? core::Status{} : core::Status{event.error});
+            finishStart(begun.error());
             return;
         }
-        if (const auto kind = mediaEventKind(event.kind); kind && listener) {
-            MediaEvent mapped;
-            mapped.kind = *kind;
-            mapped.error = event.error;
-            mapped.attempt = event.attempt;
-            mapped.maxAttempts = event.maxAttempts;
-            mapped.retryDelay = event.retryDelay;
-            listener(mapped);
-        }
-    });
+        return;
+    }
+    auto created = media::LivePipeline::create(std::move(config), std::move(onEvent));
     if (!created) {
-        DoneCallback startDone;
-        {
-            const std::lock_guard lock(shared_->mutex);
-            startDone = std::move(shared_->startDone);
-            shared_->startDone = nullptr;
-        }
-        if (startDone) {
-            startDone(created.error());
-        }
+        finishStart(created.error());
         return;
     }
     std::shared_ptr<media::LivePipeline> pipeline = std::move(*created);
@@ -150,8 +189,8 @@ void PipelineMediaPart::stop(DoneCallback done)
         const std::lock_guard lock(shared_->mutex);
         shared_->startDone = nullptr;
     }
-    stopper_ = std::thread([pipeline = pipeline_, done = std::move(done)] {
-        pipeline->stop();
+    stopper_ = std::thread([this, pipeline = pipeline_, done = std::move(done)] {
+        endPipeline(*pipeline);
         done({});
     });
 }

@@ -106,6 +106,18 @@ MainWindow::MainWindow(core::Settings& settings, StudioSessionFactory sessionFac
         showHealth();
         showReconnect();
     });
+    meterTicker_ = new QTimer(this);
+    meterTicker_->setInterval(100);
+    connect(meterTicker_, &QTimer::timeout, this, &MainWindow::showLevels);
+    studioRestart_ = new QTimer(this);
+    studioRestart_->setSingleShot(true);
+    studioRestart_->setInterval(200);
+    connect(studioRestart_, &QTimer::timeout, this, &MainWindow::restartStudio);
+    connect(sourcesPanel_, &SourcesPanel::sceneChanged, this, [this] {
+        if (studioFactory_) {
+            studioRestart_->start();
+        }
+    });
     connect(goLiveButton_, &QPushButton::clicked, this, &MainWindow::onGoLiveClicked);
     applySettings();
     refreshDevices();
@@ -274,6 +286,9 @@ QWidget* MainWindow::buildLeftColumn()
         if (session_ != nullptr) {
             session_->setMicrophoneMuted(muted);
         }
+        if (studio_ != nullptr) {
+            studio_->setMicrophoneMuted(muted);
+        }
         statusBar()->showMessage(muted ? tr("Microphone muted") : tr("Microphone on"), kCopyConfirmationMs);
     });
     connect(sourcesPanel_, &SourcesPanel::refreshRequested, this, &MainWindow::refreshDevices);
@@ -392,6 +407,12 @@ void MainWindow::setHostEventsLister(HostEventsLister lister)
 void MainWindow::setNostrKeyCheck(std::function<bool()> hasKey)
 {
     hasNostrKey_ = std::move(hasKey);
+}
+
+void MainWindow::setStudioFactory(StudioFactory factory)
+{
+    studioFactory_ = std::move(factory);
+    restartStudio();
 }
 
 void MainWindow::fetchMyEvents()

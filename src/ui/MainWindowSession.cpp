@@ -132,19 +132,11 @@ void MainWindow::goLive()
         const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd_HH-mm-ss"));
         request.recordingPath = QDir(recordingFolder_).filePath(QStringLiteral("HostStudio_%1.mkv").arg(stamp));
     }
-    // The composed picture, as viewers will see it: converted on the preview's thread, shown here.
-    request.onPreviewFrame = [self = QPointer<MainWindow>(this)](media::PreviewFrame frame) {
-        const QImage wrapped(frame.rgb.data(), frame.width, frame.height, frame.stride, QImage::Format_RGB888);
-        QImage copy = wrapped.copy(); // the buffer goes with `frame`
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, copy = std::move(copy)] {
-                if (self != nullptr) {
-                    self->showPreview(copy);
-                }
-            },
-            Qt::QueuedConnection);
-    };
+    if (studio_ != nullptr) {
+        request.studio = studio_; // the sources in the preview go live as they are
+    } else {
+        request.onPreviewFrame = previewConsumer();
+    }
     chatPanel_->unbind();
     request.scene = sourcesPanel_->scene();
     session_.reset(); // the previous session's parts are done; only one runs at a time
@@ -331,7 +323,9 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
             field->setEnabled(true);
         }
         sourcesPanel_->setLive(false);
-        sourcesPanel_->showLevel(std::nullopt);
+        if (studio_ == nullptr) {
+            sourcesPanel_->showLevel(std::nullopt);
+        }
         updateGoLiveAvailability();
         QString message;
         if (snapshot.state == session::SessionState::failed) {
@@ -430,13 +424,68 @@ void MainWindow::showBadges(const session::SessionSnapshot& snapshot)
     }
 }
 
+std::function<void(media::PreviewFrame frame)> MainWindow::previewConsumer()
+{
+    // The composed picture, as viewers will see it: converted on the preview's thread, shown here.
+    return [self = QPointer<MainWindow>(this)](media::PreviewFrame frame) {
+        const QImage wrapped(frame.rgb.data(), frame.width, frame.height, frame.stride, QImage::Format_RGB888);
+        QImage copy = wrapped.copy(); // the buffer goes with `frame`
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, copy = std::move(copy)] {
+                if (self != nullptr) {
+                    self->showPreview(copy);
+                }
+            },
+            Qt::QueuedConnection);
+    };
+}
+
+void MainWindow::restartStudio()
+{
+    if (!studioFactory_ || (session_ != nullptr && isRunning(session_->controller().snapshot().state))) {
+        return; // a running session keeps its sources
+    }
+    // The old sources closed before the new ones open (a camera has one user at a time); an ended
+    // session holds the studio it took over.
+    session_.reset();
+    studio_.reset();
+    auto created = studioFactory_(sourcesPanel_->scene(), previewConsumer());
+    if (!created) {
+        meterTicker_->stop();
+        sourcesPanel_->showLevel(std::nullopt);
+        previewImage_ = QImage();
+        preview_->setPixmap(QPixmap());
+        preview_->setText(tr("No preview: %1\nPick another source, or plug the device in and refresh the devices.")
+                              .arg(wordsFor(created.error())));
+        return;
+    }
+    studio_ = std::move(*created);
+    studio_->setMicrophoneMuted(sourcesPanel_->microphoneMuted());
+    meterTicker_->start();
+}
+
+void MainWindow::showLevels()
+{
+    std::optional<media::SceneStats> scene;
+    if (studio_ != nullptr) {
+        scene = studio_->sampleScene();
+    } else if (session_ != nullptr) {
+        scene = session_->sampleScene();
+    }
+    if (!scene) {
+        return;
+    }
+    // The microphone's meter: the first input that is not the mix.
+    const auto input = std::find_if(scene->audio.begin(), scene->audio.end(),
+                                    [](const media::AudioLevel& level) { return level.source != "mix"; });
+    sourcesPanel_->showLevel(input != scene->audio.end() ? std::optional<media::AudioLevel>(*input) : std::nullopt);
+}
+
 void MainWindow::showHealth()
 {
-    if (const auto scene = session_ != nullptr ? session_->sampleScene() : std::nullopt; scene) {
-        // The microphone's meter: the first input that is not the mix.
-        const auto input = std::find_if(scene->audio.begin(), scene->audio.end(),
-                                        [](const media::AudioLevel& level) { return level.source != "mix"; });
-        sourcesPanel_->showLevel(input != scene->audio.end() ? std::optional<media::AudioLevel>(*input) : std::nullopt);
+    if (studio_ == nullptr) {
+        showLevels(); // without a studio the meter follows the session, once a second
     }
     const auto stats = session_ != nullptr ? session_->sampleStats() : std::nullopt;
     if (!stats) {

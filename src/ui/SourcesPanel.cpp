@@ -118,6 +118,14 @@ SourcesPanel::SourcesPanel(QWidget* parent) : QGroupBox(tr("Sources"), parent)
         }
         updateLayouts();
     });
+    for (QComboBox* box : {mainSource_, camera_, microphone_}) {
+        connect(box, &QComboBox::currentIndexChanged, this, &SourcesPanel::sceneChanged);
+    }
+    connect(layouts_, &QButtonGroup::idToggled, this, [this](int /*id*/, bool checked) {
+        if (checked) {
+            emit sceneChanged();
+        }
+    });
     setDevices({});
 }
 

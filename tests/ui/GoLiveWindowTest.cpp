@@ -6,6 +6,7 @@
 
 #include "hoststudio/core/SecretStore.hpp"
 #include "hoststudio/core/Settings.hpp"
+#include "hoststudio/media/MediaError.hpp"
 #include "hoststudio/nostr/Nip19.hpp"
 #include "hoststudio/session/GoLiveController.hpp"
 #include "hoststudio/session/SessionError.hpp"
@@ -25,6 +26,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -34,6 +36,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 namespace hoststudio::ui {
@@ -340,6 +343,120 @@ TEST_F(GoLiveWindowTest, ThePreviewShowsTheComposedPictureFromThePreviewThread)
     EXPECT_LT(centre.green(), 30);
     EXPECT_LE(shown.width(), preview->width());
     EXPECT_LE(shown.height(), preview->height());
+}
+
+// A studio factory over the real media pipeline (the test pattern and its tone, small), counting
+// the studios it made and the preview frames they delivered.
+struct CountingStudios {
+    int made = 0;
+    std::vector<media::SceneConfig> scenes;
+    std::shared_ptr<std::atomic<int>> frames = std::make_shared<std::atomic<int>>(0);
+    StudioFactory factory()
+    {
+        return [this](const media::SceneConfig& scene, std::function<void(media::PreviewFrame frame)> onFrame)
+                   -> core::Result<std::shared_ptr<media::LivePipeline>> {
+            ++made;
+            scenes.push_back(scene);
+            media::LiveConfig config;
+            config.encoder.width = 640;
+            config.encoder.height = 360;
+            config.scene = scene;
+            auto preview = media::FramePreview::create(
+                media::PreviewSettings{}, [frames = frames, onFrame = std::move(onFrame)](media::PreviewFrame frame) {
+                    frames->fetch_add(1);
+                    onFrame(std::move(frame));
+                });
+            if (!preview) {
+                return preview.error();
+            }
+            config.preview = *preview;
+            auto studio = media::LivePipeline::createStudio(std::move(config));
+            if (!studio) {
+                return studio.error();
+            }
+            std::shared_ptr<media::LivePipeline> running = std::move(*studio);
+            running->start();
+            return running;
+        };
+    }
+};
+
+// How many of the test pattern's bar colours a row of the shown picture holds.
+int barColoursIn(const QImage& image, int row)
+{
+    bool yellow = false, cyan = false, magenta = false, blue = false;
+    for (int x = 0; x < image.width(); ++x) {
+        const QColor colour = image.pixelColor(x, row);
+        const bool r = colour.red() > 140, g = colour.green() > 140, b = colour.blue() > 140;
+        const bool lowR = colour.red() < 90, lowG = colour.green() < 90, lowB = colour.blue() < 90;
+        yellow = yellow || (r && g && lowB);
+        cyan = cyan || (lowR && g && b);
+        magenta = magenta || (r && lowG && b);
+        blue = blue || (lowR && lowG && b);
+    }
+    return int{yellow} + int{cyan} + int{magenta} + int{blue};
+}
+
+TEST_F(GoLiveWindowTest, ThePreviewAndTheMeterRunBeforeGoLiveAndGoLiveTakesTheSourcesOver)
+{
+    open();
+    CountingStudios studios;
+    window_->setStudioFactory(studios.factory());
+    ASSERT_EQ(studios.made, 1) << "the picked sources run from the start";
+    ASSERT_NE(window_->studio(), nullptr);
+
+    // Before any Go Live: the composed test pattern in the preview, the tone on the meter.
+    auto* preview = child<QLabel>("preview");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !preview->pixmap().isNull(); }, 5000)) << "no preview before Go Live";
+    const QImage shown = preview->pixmap().toImage();
+    EXPECT_EQ(barColoursIn(shown, shown.height() / 3), 4) << "the test pattern's bars are in the preview";
+    auto* meter = child<QProgressBar>("micLevel");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return meter->value() > 0; }, 3000)) << "the meter moves before Go Live";
+    EXPECT_TRUE(requests_.empty()) << "no session before Go Live";
+
+    // Go Live takes the running studio over: nothing opened again, no second preview.
+    typeTitle(QStringLiteral("Preview first"));
+    clickGoLive();
+    ASSERT_EQ(requests_.size(), 1U);
+    EXPECT_EQ(requests_[0].studio, window_->studio());
+    EXPECT_FALSE(requests_[0].onPreviewFrame) << "the studio's preview goes on";
+    EXPECT_EQ(studios.made, 1);
+
+    // After the end the preview still follows the sources (not a frozen last frame).
+    QTest::mouseClick(button(), Qt::LeftButton);
+    session_->scheduler.drain();
+    ASSERT_EQ(button()->text(), QStringLiteral("Go Live"));
+    const int before = studios.frames->load();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return studios.frames->load() >= before + 5; }, 3000));
+    EXPECT_GT(meter->value(), 0);
+
+    // A source picked after the end: the studio starts again with it.
+    auto* camera = child<QComboBox>("cameraPicker");
+    const int synthetic = camera->findData(QStringLiteral("synthetic-camera"));
+    ASSERT_GE(synthetic, 0);
+    camera->setCurrentIndex(synthetic);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return studios.made == 2; }, 3000));
+    EXPECT_EQ(studios.scenes.back().camera, "synthetic-camera");
+}
+
+TEST_F(GoLiveWindowTest, ASourceThatCannotOpenIsExplainedInThePreview)
+{
+    open();
+    window_->setStudioFactory(
+        [](const media::SceneConfig&,
+           std::function<void(media::PreviewFrame)>) -> core::Result<std::shared_ptr<media::LivePipeline>> {
+            return core::Error{media::MediaErrc::deviceUnavailable, "camera /dev/video7: no such device"};
+        });
+    EXPECT_EQ(window_->studio(), nullptr);
+    const QString text = child<QLabel>("preview")->text();
+    EXPECT_TRUE(text.startsWith(QStringLiteral("No preview: "))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("/dev/video7"))) << text.toStdString();
+    // Go Live still works: the session opens the sources itself.
+    typeTitle(QStringLiteral("No studio"));
+    clickGoLive();
+    ASSERT_EQ(requests_.size(), 1U);
+    EXPECT_EQ(requests_[0].studio, nullptr);
+    EXPECT_TRUE(requests_[0].onPreviewFrame);
 }
 
 TEST_F(GoLiveWindowTest, TheSourcesPickedGoIntoTheSessionAndMuteActsWhileLive)

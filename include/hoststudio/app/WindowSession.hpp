@@ -19,6 +19,10 @@ namespace hoststudio::app {
 
 [[nodiscard]] ui::StudioSessionFactory makeWindowSessionFactory(const core::Settings& settings);
 
+// The window's studio: the scene's sources running with the settings' encoder preset, composed for
+// the preview and mixed for the meters until a Go Live takes them over.
+[[nodiscard]] ui::StudioFactory makeStudioFactory(const core::Settings& settings);
+
 // The host's own live events from the relays of the settings (the key read where `hoststudio live`
 // reads it), queried off the main thread.
 [[nodiscard]] ui::HostEventsLister makeHostEventsLister(const core::Settings& settings);

@@ -5,6 +5,11 @@
 // fed to every network output (RTMP/RTMPS over libavformat FLV) and to an optional crash-safe local recording
 // (Matroska, a cluster at least every second, flushed to disk as written).
 //
+// Two ways to run: create() makes a pipeline with its outputs, connected by start() before the
+// clock and the sources start; createStudio() makes a studio whose sources run from start() on for
+// the window's preview and meters, with outputs added by goLive() and taken away by endLive() while
+// the sources, the composing and the mixing go on (a Go Live takes over what the host already sees).
+//
 // Threads (all owned by the pipeline, joined by stop()):
 //  - the encoder thread: opens the encoders and outputs, then composes (Compositor.hpp), mixes
 //    (AudioMixer.hpp), encodes and pushes packets on the output clock; it never waits for the network
@@ -98,19 +103,23 @@ struct SceneStats {
     double composeMsPerFrame = 0.0;
 };
 
-struct LiveConfig {
-    EncoderSettings encoder = EncoderSettings::defaults();
-    SceneConfig scene;
+// The outputs of one go-live: the network outputs, the local recording, the chunk stream.
+struct BroadcastConfig {
     std::vector<NetworkOutputConfig> outputs;
     std::optional<RecordingConfig> recording;
     std::optional<ChunkStreamConfig> chunkStream;
+    // On the end, how long queued packets may still be sent (OBS: 30 s); a write blocked for the output's
+    // sendTimeout ends the flush earlier, and abortFlush() ends it at once.
+    std::chrono::milliseconds flushTimeout{30000};
+};
+
+struct LiveConfig : BroadcastConfig {
+    EncoderSettings encoder = EncoderSettings::defaults();
+    SceneConfig scene;
     // Preview frames for the window (Preview.hpp): the encoder thread offers every composed frame;
     // the preview keeps what its rate asks for and converts it on its own thread. The owner keeps
     // the preview and stops it after the pipeline.
     std::shared_ptr<FramePreview> preview;
-    // On stop, how long queued packets may still be sent (OBS: 30 s); a write blocked for the output's
-    // sendTimeout ends the flush earlier, and abortFlush() ends it at once.
-    std::chrono::milliseconds flushTimeout{30000};
 };
 
 enum class LiveEventKind : std::uint8_t {
@@ -148,15 +157,34 @@ public:
 
     // Validates the settings and URLs (registering stream keys with the log scrubber) and opens the
     // sources (a bad path, a missing display, camera or microphone is an error here); sends nothing.
+    // start() connects the outputs, then starts the clock and the sources.
     [[nodiscard]] static core::Result<std::unique_ptr<LivePipeline>> create(LiveConfig config, EventCallback onEvent);
+    // A studio: the sources opened as for create(), no output (config's outputs, recording and chunk
+    // stream are ignored). From start() on it composes every frame (the preview) and mixes the
+    // sound (the levels) without encoding; goLive() adds the outputs to the running sources and
+    // endLive() takes them away again, as often as the host goes live.
+    [[nodiscard]] static core::Result<std::unique_ptr<LivePipeline>> createStudio(LiveConfig config);
     ~LivePipeline();
     LivePipeline(const LivePipeline&) = delete;
     LivePipeline& operator=(const LivePipeline&) = delete;
 
-    // Starts the threads; the outcome arrives as `started` or `startFailed`.
+    // A studio's go-live: the encoders are opened and the outputs connected on the encoder thread
+    // while the composing goes on; the first encoded frame is the next composed one (no source is
+    // opened again, timestamps start at 0). The outcome arrives at `onEvent` as `started` or
+    // `startFailed`, then the outputs' events, and `stopped` once endLive() is done. Errors: a live
+    // already attached, an invalid URL, not a studio or not started.
+    [[nodiscard]] core::Status goLive(BroadcastConfig outputs, EventCallback onEvent);
+    // Ends the go-live: the encoders drained, queued packets sent for at most flushTimeout (none
+    // while still connecting), the outputs closed; blocks until done. The composing goes on.
+    // No effect when not live.
+    void endLive();
+    // Whether a go-live is attached (connecting or encoding).
+    [[nodiscard]] bool isLive() const;
+
+    // Starts the threads; the outcome arrives as `started` or `startFailed` (a studio: composing starts).
     void start();
-    // Stops at once: cancels pending reconnects, flushes queues for at most flushTimeout, closes
-    // files. Blocks until every thread has ended. Idempotent.
+    // Stops at once: ends the go-live as endLive() does, then the composing and the sources. Blocks
+    // until every thread has ended. Idempotent.
     void stop();
     // Ends a running stop()'s flush now: queued packets are dropped, connections closed. Safe from
     // any thread while stop() blocks in another.

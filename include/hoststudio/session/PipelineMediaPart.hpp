@@ -27,7 +27,11 @@ class PipelineMediaPart final : public MediaPart {
 public:
     // `base` holds the encoder, recording and chunk-stream settings; `outputTemplate` the settings
     // of the network output (CA file, reconnect policy, timeouts) whose URL start() fills in.
-    PipelineMediaPart(media::LiveConfig base, media::NetworkOutputConfig outputTemplate);
+    // With a running `studio` (media::LivePipeline::createStudio), start() adds the outputs to it
+    // (its sources, already shown in the preview, are taken over) and stop() takes them away again;
+    // base's scene, encoder and preview are then the studio's. Without, each start makes a pipeline.
+    PipelineMediaPart(media::LiveConfig base, media::NetworkOutputConfig outputTemplate,
+                      std::shared_ptr<media::LivePipeline> studio = nullptr);
     ~PipelineMediaPart() override;
     PipelineMediaPart(const PipelineMediaPart&) = delete;
     PipelineMediaPart& operator=(const PipelineMediaPart&) = delete;
@@ -59,9 +63,14 @@ private:
     };
 
     void joinStopper();
+    [[nodiscard]] media::LivePipeline::EventCallback pipelineEvents() const;
+    void finishStart(const core::Error& error);
+    // The end of a start: the studio's outputs taken away, or the pipeline stopped.
+    void endPipeline(media::LivePipeline& pipeline) const;
 
     media::LiveConfig base_;
     media::NetworkOutputConfig outputTemplate_;
+    const std::shared_ptr<media::LivePipeline> studio_;
     std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
     mutable std::mutex pipelineMutex_; // guards pipeline_: restartChunkStream() comes from the network thread
     std::shared_ptr<media::LivePipeline> pipeline_;

@@ -67,6 +67,11 @@ public:
     // offers to make one or take the host's own (FirstKeyDialog), then goes on. Without it the
     // window assumes a key.
     void setNostrKeyCheck(std::function<bool()> hasKey);
+    // Runs the picked sources from now on (the preview and the meters before Go Live); a Go Live
+    // takes them over. Without a factory the preview starts with the stream.
+    void setStudioFactory(StudioFactory factory);
+    // The studio running now (null: none, or its sources could not be opened).
+    [[nodiscard]] std::shared_ptr<media::LivePipeline> studio() const { return studio_; }
 
     // The live event's `d` the next Go Live uses (a new one per "New event", or the opened naddr's).
     [[nodiscard]] const std::string& eventId() const noexcept { return eventId_; }
@@ -107,6 +112,10 @@ private:
     void showLiveTime();
     void showReconnect(); // the countdown to the media's next reconnect attempt, and "Retry now"
     void showPreview(const QImage& image);
+    void showLevels(); // the meter, from the studio (or the session's pipeline)
+    // The picked scene's sources started again for the preview (not while a session runs).
+    void restartStudio();
+    [[nodiscard]] std::function<void(media::PreviewFrame frame)> previewConsumer();
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -115,6 +124,8 @@ private:
     core::Settings& settings_;
     StudioSessionFactory sessionFactory_;
     std::function<bool()> hasNostrKey_;
+    StudioFactory studioFactory_;
+    std::shared_ptr<media::LivePipeline> studio_;
     std::unique_ptr<StudioSession> session_;
     bool confirmEnd_ = true;
     QString recordingFolder_;
@@ -149,6 +160,8 @@ private:
     ToastArea* toasts_ = nullptr;
     std::unique_ptr<session::SessionSnapshot> previous_; // the last snapshot shown, for the notices
     QTimer* ticker_ = nullptr;                           // once a second while a session runs: timer and health
+    QTimer* meterTicker_ = nullptr;                      // ten times a second: the meter
+    QTimer* studioRestart_ = nullptr;                    // the studio restarted once the picking settles
     QElapsedTimer liveSince_;
     std::vector<StatusBadge*> badges_;
     std::vector<QString> relayUrls_; // in the order of the relay badges

@@ -44,6 +44,8 @@ public:
 
 signals:
     void microphoneMutedChanged(bool muted);
+    // A source, the microphone or the layout was picked (not sent while live).
+    void sceneChanged();
     void refreshRequested();
 
 private:

@@ -42,7 +42,16 @@ struct StudioSessionRequest {
     std::function<void(media::PreviewFrame frame)> onPreviewFrame;
     // The sources and layout picked in the window; empty: the settings' (test pattern, no microphone).
     std::optional<media::SceneConfig> scene;
+    // The window's running studio: its sources, already in the preview, are taken over by the Go
+    // Live (nothing is opened again); null: the session opens the scene's sources itself.
+    std::shared_ptr<media::LivePipeline> studio;
 };
+
+// Starts the sources of `scene` for the preview and the meters before any Go Live (a running
+// media::LivePipeline::createStudio with the settings' encoder preset); preview frames go to
+// `onPreviewFrame` on the preview's thread. The error says which source cannot be opened.
+using StudioFactory = std::function<core::Result<std::shared_ptr<media::LivePipeline>>(
+    const media::SceneConfig& scene, std::function<void(media::PreviewFrame frame)> onPreviewFrame)>;
 
 class StudioSession {
 public:

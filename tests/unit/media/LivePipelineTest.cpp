@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -314,6 +316,206 @@ TEST(LivePipeline, ConnectTimeoutEndsASilentHandshake)
     EXPECT_EQ(failed->error, MediaErrc::connectFailed);
     EXPECT_NE(failed->error.detail().find("timed out"), std::string::npos) << failed->error.detail();
     (*created)->stop();
+}
+
+// What a recording holds: its streams' first timestamps, its first video packet, its length.
+struct RecordingSummary {
+    bool opened = false;
+    double firstVideoSeconds = -1.0;
+    double firstAudioSeconds = -1.0;
+    bool firstVideoIsKey = false;
+    int videoPackets = 0;
+    double seconds = 0.0;
+};
+
+RecordingSummary summarize(const std::filesystem::path& file)
+{
+    RecordingSummary summary;
+    AVFormatContext* input = nullptr;
+    if (avformat_open_input(&input, file.c_str(), nullptr, nullptr) != 0) {
+        return summary;
+    }
+    summary.opened = avformat_find_stream_info(input, nullptr) >= 0;
+    summary.seconds = static_cast<double>(input->duration) / AV_TIME_BASE;
+    AVPacket* packet = av_packet_alloc();
+    while (av_read_frame(input, packet) >= 0) {
+        const AVStream* stream = input->streams[packet->stream_index];
+        const double at = static_cast<double>(packet->pts) * av_q2d(stream->time_base);
+        if (stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+            if (summary.videoPackets++ == 0) {
+                summary.firstVideoSeconds = at;
+                summary.firstVideoIsKey = (packet->flags & AV_PKT_FLAG_KEY) != 0;
+            }
+        } else if (summary.firstAudioSeconds < 0.0) {
+            summary.firstAudioSeconds = at;
+        }
+        av_packet_unref(packet);
+    }
+    av_packet_free(&packet);
+    avformat_close_input(&input);
+    return summary;
+}
+
+// Preview frames counted as they arrive.
+struct PreviewCounter {
+    std::shared_ptr<FramePreview> preview;
+    std::atomic<int> frames{0};
+    PreviewCounter()
+    {
+        auto created = FramePreview::create(PreviewSettings{}, [this](const PreviewFrame&) { frames.fetch_add(1); });
+        preview = created.ok() ? *created : nullptr;
+    }
+    ~PreviewCounter()
+    {
+        if (preview) {
+            preview->stop();
+        }
+    }
+    PreviewCounter(const PreviewCounter&) = delete;
+    PreviewCounter& operator=(const PreviewCounter&) = delete;
+};
+
+std::filesystem::path temporaryRecording(const std::string& name)
+{
+    return std::filesystem::temp_directory_path() /
+           ("hoststudio-studio-" + name + "-" + std::to_string(::getpid()) + ".mkv");
+}
+
+TEST(StudioPipeline, ComposesAndMixesBeforeAnyOutput)
+{
+    PreviewCounter counter;
+    ASSERT_NE(counter.preview, nullptr);
+    LiveConfig config = smallConfig();
+    config.preview = counter.preview;
+    auto created = LivePipeline::createStudio(config);
+    ASSERT_TRUE(created.ok()) << created.error().describe();
+    LivePipeline& studio = **created;
+    studio.start();
+    std::this_thread::sleep_for(1200ms);
+    EXPECT_GE(counter.frames.load(), 8) << "the preview runs before Go Live";
+    const SceneStats scene = studio.sampleScene();
+    ASSERT_FALSE(scene.audio.empty());
+    EXPECT_GT(scene.audio.front().peakDb, -20.0) << "the test tone's level is measured before Go Live";
+    EXPECT_GT(scene.composeMsPerFrame, 0.0);
+    const LiveStats stats = studio.sampleStats();
+    EXPECT_EQ(stats.framesEncoded, 0U) << "nothing is encoded before Go Live";
+    EXPECT_TRUE(stats.outputs.empty());
+    EXPECT_FALSE(studio.isLive());
+    studio.stop();
+}
+
+TEST(StudioPipeline, GoesLiveTwiceOnTheRunningSourcesAndKeepsComposingBetween)
+{
+    PreviewCounter counter;
+    ASSERT_NE(counter.preview, nullptr);
+    LiveConfig config = smallConfig();
+    config.preview = counter.preview;
+    auto created = LivePipeline::createStudio(config);
+    ASSERT_TRUE(created.ok()) << created.error().describe();
+    LivePipeline& studio = **created;
+    studio.start();
+    std::this_thread::sleep_for(700ms); // the preview runs a while first
+
+    std::vector<std::filesystem::path> files;
+    for (const char* name : {"first", "second"}) {
+        files.push_back(temporaryRecording(name));
+        BroadcastConfig outputs;
+        outputs.recording = RecordingConfig{files.back().string()};
+        EventLog events;
+        ASSERT_TRUE(studio.goLive(outputs, events.callback()).ok());
+        EXPECT_TRUE(studio.isLive());
+        ASSERT_TRUE(events.waitFor(LiveEventKind::started, 5s));
+        BroadcastConfig another;
+        another.recording = RecordingConfig{temporaryRecording("refused").string()};
+        EXPECT_FALSE(studio.goLive(another, {}).ok()) << "one go-live at a time";
+        std::this_thread::sleep_for(1500ms);
+        EXPECT_GE(studio.sampleStats().framesEncoded, 35U);
+        studio.endLive();
+        EXPECT_TRUE(events.waitFor(LiveEventKind::stopped, 0s));
+        EXPECT_FALSE(studio.isLive());
+        const int before = counter.frames.load();
+        std::this_thread::sleep_for(500ms);
+        EXPECT_GE(counter.frames.load(), before + 3) << "the preview goes on after the end";
+    }
+    studio.stop();
+
+    for (const auto& file : files) {
+        const RecordingSummary summary = summarize(file);
+        ASSERT_TRUE(summary.opened) << file;
+        EXPECT_TRUE(summary.firstVideoIsKey);
+        // Each go-live's stream starts at 0 (the muxer moves both by the AAC priming, 21 ms), sound
+        // and picture together.
+        EXPECT_GE(summary.firstVideoSeconds, 0.0);
+        EXPECT_LT(summary.firstVideoSeconds, 0.05);
+        EXPECT_GE(summary.firstAudioSeconds, 0.0);
+        EXPECT_LT(std::abs(summary.firstAudioSeconds - summary.firstVideoSeconds), 0.03);
+        EXPECT_GT(summary.seconds, 1.3);
+        EXPECT_LT(summary.seconds, 2.5);
+        EXPECT_GE(summary.videoPackets, 35);
+        std::filesystem::remove(file);
+    }
+}
+
+TEST(StudioPipeline, RefusesAGoLiveItCannotTake)
+{
+    LiveConfig config = smallConfig();
+    auto studio = LivePipeline::createStudio(config);
+    ASSERT_TRUE(studio.ok());
+    BroadcastConfig outputs;
+    outputs.recording = RecordingConfig{temporaryRecording("unused").string()};
+    EXPECT_FALSE((*studio)->goLive(outputs, {}).ok()) << "not started";
+    (*studio)->start();
+    EXPECT_FALSE((*studio)->goLive(BroadcastConfig{}, {}).ok()) << "no output";
+    BroadcastConfig badUrl;
+    badUrl.outputs.push_back(outputTo("http://example.com/live/key"));
+    const core::Status refused = (*studio)->goLive(badUrl, {});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error(), MediaErrc::invalidUrl);
+    (*studio)->endLive(); // nothing to end: no effect
+    (*studio)->stop();
+
+    LiveConfig withOutput = smallConfig();
+    withOutput.recording = RecordingConfig{temporaryRecording("plain").string()};
+    auto plain = LivePipeline::create(withOutput, {});
+    ASSERT_TRUE(plain.ok());
+    EXPECT_FALSE((*plain)->goLive(outputs, {}).ok()) << "a pipeline made with its outputs takes no other";
+}
+
+TEST(StudioPipeline, AFailedConnectEndsTheGoLiveAndTheStudioGoesOn)
+{
+    const LoopbackSocket closedPort(false);
+    PreviewCounter counter;
+    LiveConfig config = smallConfig();
+    config.preview = counter.preview;
+    auto created = LivePipeline::createStudio(config);
+    ASSERT_TRUE(created.ok());
+    LivePipeline& studio = **created;
+    studio.start();
+    BroadcastConfig outputs;
+    outputs.outputs.push_back(outputTo(closedPort.url()));
+    EventLog events;
+    ASSERT_TRUE(studio.goLive(outputs, events.callback()).ok());
+    const auto failed = events.waitFor(LiveEventKind::startFailed, 5s);
+    ASSERT_TRUE(failed.has_value());
+    EXPECT_EQ(failed->error, MediaErrc::connectFailed);
+    studio.endLive();
+    EXPECT_TRUE(events.waitFor(LiveEventKind::stopped, 0s));
+    const int before = counter.frames.load();
+    std::this_thread::sleep_for(400ms);
+    EXPECT_GE(counter.frames.load(), before + 2);
+
+    const LoopbackSocket silent(true);
+    BroadcastConfig hanging;
+    hanging.outputs.push_back(outputTo(silent.url()));
+    hanging.outputs.back().connectTimeout = 60s;
+    EventLog second;
+    ASSERT_TRUE(studio.goLive(hanging, second.callback()).ok());
+    std::this_thread::sleep_for(300ms);
+    const auto start = std::chrono::steady_clock::now();
+    studio.endLive();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "an end while connecting does not wait";
+    EXPECT_FALSE(second.waitFor(LiveEventKind::startFailed, 0s)) << "an end while connecting is no failure";
+    studio.stop();
 }
 
 } // namespace
