@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the studio window's screenshots in docs/screenshots/ from the widget tests, on a
-# private virtual X display: idle, going live, Go Live failed, the first-run key dialog, settings (widget tests on test
-# parts), and live with chat (the window on a private local stack, test pattern, sine microphone).
+# private virtual X display: idle, the preview before Go Live, going live, Go Live failed, the
+# first-run key dialog, settings (widget tests on test parts), and live with chat (the window on a
+# private local stack, test pattern, sine microphone).
 #
 #   scripts/screenshots.sh        (after scripts/dev setup; uses build/dev)
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -25,7 +26,7 @@ for _ in $(seq 50); do DISPLAY=$display xdpyinfo >/dev/null 2>&1 && break; sleep
 export DISPLAY=$display
 mkdir -p "$out"
 
-HOSTSTUDIO_SCREENSHOT_DIR=$out "$ui_tests" --gtest_brief=1 --gtest_filter='MainWindowTest.FitsA720pScreenAndSavesAScreenshot:GoLiveWindowTest.WhileGoingLive*:GoLiveWindowTest.AnIngestFailureMarksItsStepAndSaysWhy:GoLiveWindowTest.AFirstGoLiveWithoutAKeyMakesOneInADialogAndGoesOn:SettingsDialogTest.ShowsTheSettingsAndWhereSecretsAreKept'
+HOSTSTUDIO_SCREENSHOT_DIR=$out "$ui_tests" --gtest_brief=1 --gtest_filter='MainWindowTest.FitsA720pScreenAndSavesAScreenshot:GoLiveWindowTest.WhileGoingLive*:GoLiveWindowTest.AnIngestFailureMarksItsStepAndSaysWhy:GoLiveWindowTest.AFirstGoLiveWithoutAKeyMakesOneInADialogAndGoesOn:GoLiveWindowTest.ThePreviewAndTheMeterRunBeforeGoLive*:SettingsDialogTest.ShowsTheSettingsAndWhereSecretsAreKept'
 mv -f "$out/main-window.png" "$out/idle.png"
 mv -f "$out/go-live-failed.png" "$out/failed.png"
 

@@ -189,25 +189,43 @@ int AudioMixer::addInput(AudioSource* source, float gain, bool muted)
     input->source = source;
     input->gain.store(gain);
     input->muted.store(muted);
+    const std::lock_guard lock(levelsMutex_);
     inputs_.push_back(std::move(input));
     return static_cast<int>(inputs_.size()) - 1;
 }
 
+void AudioMixer::replaceInputs(const std::vector<InputSetting>& inputs)
+{
+    std::vector<std::unique_ptr<Input>> replaced;
+    for (const InputSetting& setting : inputs) {
+        auto input = std::make_unique<Input>();
+        input->source = setting.source;
+        input->gain.store(setting.gain);
+        input->muted.store(setting.muted);
+        replaced.push_back(std::move(input));
+    }
+    const std::lock_guard lock(levelsMutex_);
+    inputs_.swap(replaced);
+}
+
 int AudioMixer::inputCount() const
 {
+    const std::lock_guard lock(levelsMutex_);
     return static_cast<int>(inputs_.size());
 }
 
 void AudioMixer::setGain(int input, float gain)
 {
-    if (input >= 0 && input < inputCount()) {
+    const std::lock_guard lock(levelsMutex_);
+    if (input >= 0 && static_cast<std::size_t>(input) < inputs_.size()) {
         inputs_[static_cast<std::size_t>(input)]->gain.store(gain);
     }
 }
 
 void AudioMixer::setMuted(int input, bool muted)
 {
-    if (input >= 0 && input < inputCount()) {
+    const std::lock_guard lock(levelsMutex_);
+    if (input >= 0 && static_cast<std::size_t>(input) < inputs_.size()) {
         inputs_[static_cast<std::size_t>(input)]->muted.store(muted);
     }
 }

@@ -18,6 +18,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include <time.h>
 
@@ -206,43 +208,77 @@ private:
     PacketPtr packet_;
 };
 
-// The opened sources and the mixer over their audio.
+// The opened sources of a scene. A source is shared with the next scene when that one uses the
+// same (the same text): a scene switch never opens again what runs.
 struct Scene {
-    OpenedSource main;
-    OpenedSource camera; // video null without a second source
-    std::unique_ptr<AudioSource> microphone;
-    AudioMixer mixer;
-    int microphoneInput = -1;
+    SceneConfig config;
+    std::shared_ptr<VideoSource> mainVideo;
+    std::shared_ptr<AudioSource> mainAudio;
+    std::shared_ptr<VideoSource> cameraVideo; // null without a second source
+    std::shared_ptr<AudioSource> cameraAudio;
+    std::shared_ptr<AudioSource> microphone;
 
-    void start(std::chrono::steady_clock::time_point clockStart) // NOLINT(readability-make-member-function-const)
+    [[nodiscard]] std::vector<VideoSource*> videoSources() const { return {mainVideo.get(), cameraVideo.get()}; }
+    [[nodiscard]] std::vector<AudioSource*> audioSources() const
     {
-        for (VideoSource* source : {main.video.get(), camera.video.get()}) {
+        return {mainAudio.get(), cameraAudio.get(), microphone.get()};
+    }
+    [[nodiscard]] bool uses(const void* source) const
+    {
+        return source != nullptr &&
+               (source == mainVideo.get() || source == mainAudio.get() || source == cameraVideo.get() ||
+                source == cameraAudio.get() || source == microphone.get());
+    }
+    // The mixer's inputs: the main source's own sound (the tone, a file's), the second source's, the
+    // microphone; `microphoneInput` receives the microphone's index (-1: none).
+    [[nodiscard]] std::vector<AudioMixer::InputSetting> mixerInputs(int& microphoneInput) const
+    {
+        std::vector<AudioMixer::InputSetting> inputs;
+        for (AudioSource* source : {mainAudio.get(), cameraAudio.get()}) {
             if (source != nullptr) {
+                inputs.push_back({source, config.mediaGain, false});
+            }
+        }
+        microphoneInput = -1;
+        if (microphone) {
+            microphoneInput = static_cast<int>(inputs.size());
+            inputs.push_back({microphone.get(), config.microphoneGain, config.microphoneMuted});
+        }
+        return inputs;
+    }
+    // Starts the sources `before` did not run (all of them without `before`).
+    void startNew(std::chrono::steady_clock::time_point clockStart, const Scene* before) const
+    {
+        for (VideoSource* source : videoSources()) {
+            if (source != nullptr && (before == nullptr || !before->uses(source))) {
                 source->start(clockStart);
             }
         }
-        for (AudioSource* source : {main.audio.get(), camera.audio.get(), microphone.get()}) {
-            if (source != nullptr) {
+        for (AudioSource* source : audioSources()) {
+            if (source != nullptr && (before == nullptr || !before->uses(source))) {
                 source->start(clockStart);
             }
         }
     }
-    void stop() // NOLINT(readability-make-member-function-const): stops the sources it owns
+    // Stops the sources `after` does not use (all of them without `after`).
+    void stopUnused(const Scene* after) const
     {
-        for (VideoSource* source : {main.video.get(), camera.video.get()}) {
-            if (source != nullptr) {
+        for (VideoSource* source : videoSources()) {
+            if (source != nullptr && (after == nullptr || !after->uses(source))) {
                 source->stop();
             }
         }
-        for (AudioSource* source : {main.audio.get(), camera.audio.get(), microphone.get()}) {
-            if (source != nullptr) {
+        for (AudioSource* source : audioSources()) {
+            if (source != nullptr && (after == nullptr || !after->uses(source))) {
                 source->stop();
             }
         }
     }
 };
 
-core::Result<std::unique_ptr<Scene>> openScene(const SceneConfig& config, const EncoderSettings& encoder)
+// Opens the sources of `config`, taking those `running` already has for the same slot text.
+core::Result<std::shared_ptr<Scene>> openScene(const SceneConfig& config, const EncoderSettings& encoder,
+                                               const Scene* running)
 {
     if (const std::string problem = config.pip.validationError(); !problem.empty()) {
         return core::Error{MediaErrc::invalidSettings, problem};
@@ -251,46 +287,65 @@ core::Result<std::unique_ptr<Scene>> openScene(const SceneConfig& config, const 
         return core::Error{MediaErrc::invalidSettings, std::string("the ") + layoutName(config.layout) +
                                                            " layout needs a second source: give --camera SRC"};
     }
-    auto scene = std::make_unique<Scene>();
+    auto scene = std::make_shared<Scene>();
+    scene->config = config;
     ScreenCaptureOptions screen = config.screen;
     screen.fps = encoder.fps;
-    auto mainSpec = SourceSpec::parse(config.source);
-    if (!mainSpec) {
-        return mainSpec.error();
+    // A source the running scene has under the same text, in either slot, unless the new scene
+    // already took it (one source object feeds one slot: the same text twice opens two).
+    const auto runningSource =
+        [running,
+         &scene](const std::string& text) -> std::pair<std::shared_ptr<VideoSource>, std::shared_ptr<AudioSource>> {
+        if (running == nullptr || text.empty()) {
+            return {};
+        }
+        const auto free = [&scene](const std::shared_ptr<VideoSource>& video) {
+            return video != nullptr && video != scene->mainVideo;
+        };
+        if (running->config.source == text && free(running->mainVideo)) {
+            return {running->mainVideo, running->mainAudio};
+        }
+        if (running->config.camera == text && free(running->cameraVideo)) {
+            return {running->cameraVideo, running->cameraAudio};
+        }
+        return {};
+    };
+    const auto open = [&](const std::string& text, std::shared_ptr<VideoSource>& video,
+                          std::shared_ptr<AudioSource>& audio, const char* option) -> core::Status {
+        std::tie(video, audio) = runningSource(text);
+        if (video) {
+            return {};
+        }
+        auto spec = SourceSpec::parse(text);
+        if (!spec) {
+            return option != nullptr ? spec.error().withContext(option) : spec.error();
+        }
+        auto opened = openSource(*spec, encoder.width, encoder.height, screen, config.file);
+        if (!opened) {
+            return opened.error();
+        }
+        video = std::move(opened->video);
+        audio = std::move(opened->audio);
+        return {};
+    };
+    if (core::Status opened = open(config.source, scene->mainVideo, scene->mainAudio, nullptr); !opened) {
+        return opened.error();
     }
-    auto main = openSource(*mainSpec, encoder.width, encoder.height, screen, config.file);
-    if (!main) {
-        return main.error();
-    }
-    scene->main = std::move(*main);
     if (!config.camera.empty()) {
-        auto cameraSpec = SourceSpec::parse(config.camera);
-        if (!cameraSpec) {
-            return cameraSpec.error().withContext("--camera");
+        if (core::Status opened = open(config.camera, scene->cameraVideo, scene->cameraAudio, "--camera"); !opened) {
+            return opened.error();
         }
-        auto camera = openSource(*cameraSpec, encoder.width, encoder.height, screen, config.file);
-        if (!camera) {
-            return camera.error();
-        }
-        scene->camera = std::move(*camera);
     }
     if (!config.microphone.empty() && config.microphone != "none") {
-        auto microphone = openMicrophone(config.microphone);
-        if (!microphone) {
-            return microphone.error();
+        if (running != nullptr && running->microphone && running->config.microphone == config.microphone) {
+            scene->microphone = running->microphone;
+        } else {
+            auto microphone = openMicrophone(config.microphone);
+            if (!microphone) {
+                return microphone.error();
+            }
+            scene->microphone = std::move(*microphone);
         }
-        scene->microphone = std::move(*microphone);
-    }
-    // Audio: the main source's own (the tone, a file's), the second source's, the microphone.
-    if (scene->main.audio) {
-        scene->mixer.addInput(scene->main.audio.get(), config.mediaGain);
-    }
-    if (scene->camera.audio) {
-        scene->mixer.addInput(scene->camera.audio.get(), config.mediaGain);
-    }
-    if (scene->microphone) {
-        scene->microphoneInput =
-            scene->mixer.addInput(scene->microphone.get(), config.microphoneGain, config.microphoneMuted);
     }
     return scene;
 }
@@ -439,10 +494,15 @@ core::Result<std::vector<StreamTarget>> parseTargets(const BroadcastConfig& conf
 class LivePipeline::Impl {
 public:
     // `broadcast`: the outputs of create(), connected before the clock starts; null: a studio.
-    Impl(LiveConfig config, std::unique_ptr<Scene> scene, std::shared_ptr<Broadcast> broadcast)
+    Impl(LiveConfig config, std::shared_ptr<Scene> scene, std::shared_ptr<Broadcast> broadcast)
         : config_(std::move(config)), scene_(std::move(scene)), studio_(broadcast == nullptr),
           requested_(std::move(broadcast))
     {
+        latestScene_ = scene_;
+        microphoneMuted_.store(scene_->config.microphoneMuted);
+        int microphoneInput = -1;
+        mixer_.replaceInputs(scene_->mixerInputs(microphoneInput));
+        microphoneInput_.store(microphoneInput);
         startedAt_ = std::chrono::steady_clock::now();
         previousSampleAt_ = startedAt_;
         previousUsage_ = ProcessUsage::now();
@@ -492,6 +552,7 @@ public:
             startedAt_ = std::chrono::steady_clock::now();
             retired_ = nullptr;
             encodingBroadcast_ = nullptr;
+            ended_.reset();
             requested_ = std::move(broadcast);
         }
         wakeup_.notify_all();
@@ -509,6 +570,7 @@ public:
             }
             ending = std::move(requested_);
             requested_.reset();
+            ended_ = ending; // its final statistics stay readable
             encoding = encodingBroadcast_ == ending.get();
         }
         if (!encoding) {
@@ -548,7 +610,91 @@ public:
         if (thread_.joinable()) {
             thread_.join();
         }
-        scene_->stop();
+        std::vector<std::shared_ptr<Scene>> scenes;
+        {
+            const std::lock_guard lock(mutex_);
+            scenes = std::move(retiredScenes_);
+            retiredScenes_.clear();
+            if (pendingScene_) {
+                scenes.push_back(std::move(pendingScene_));
+            }
+            scenes.push_back(scene_);
+        }
+        for (const auto& scene : scenes) {
+            scene->stopUnused(nullptr);
+        }
+    }
+
+    core::Status setScene(SceneConfig config)
+    {
+        collectRetiredScenes();
+        config.microphoneMuted = microphoneMuted_.load();
+        config.holdLastFrame = config_.scene.holdLastFrame;
+        auto opened = openScene(config, config_.encoder, latestScene_.get());
+        if (!opened) {
+            return opened.error();
+        }
+        std::shared_ptr<Scene> replaced;
+        bool running = false;
+        {
+            const std::lock_guard lock(mutex_);
+            running = running_;
+            if (running) {
+                replaced = std::move(pendingScene_);
+                pendingScene_ = *opened;
+            }
+        }
+        if (!running) {
+            // No encoder thread (not started, or stopped): the owner's alone.
+            std::shared_ptr<Scene> previous;
+            {
+                const std::lock_guard lock(mutex_);
+                previous = std::exchange(scene_, *opened);
+            }
+            int microphoneInput = -1;
+            mixer_.replaceInputs((*opened)->mixerInputs(microphoneInput));
+            microphoneInput_.store(microphoneInput);
+            if (started_) {
+                previous->stopUnused(opened->get());
+            }
+        } else if (replaced) {
+            // Asked for before the encoder thread took it: what only it had opened goes.
+            const std::lock_guard lock(mutex_);
+            retiredScenes_.push_back(std::move(replaced));
+        }
+        latestScene_ = *opened;
+        wakeup_.notify_all();
+        return {};
+    }
+
+    // Owner thread: stops the sources of the scenes the encoder thread left that no running or
+    // coming scene uses.
+    void collectRetiredScenes()
+    {
+        std::vector<std::shared_ptr<Scene>> retired;
+        std::shared_ptr<Scene> current;
+        std::shared_ptr<Scene> pending;
+        {
+            const std::lock_guard lock(mutex_);
+            retired = std::move(retiredScenes_);
+            retiredScenes_.clear();
+            current = scene_;
+            pending = pendingScene_;
+        }
+        for (const auto& scene : retired) {
+            for (VideoSource* source : scene->videoSources()) {
+                if (source != nullptr && !current->uses(source) && !(pending && pending->uses(source)) &&
+                    !latestScene_->uses(source)) {
+                    source->stop();
+                }
+            }
+            for (AudioSource* source : scene->audioSources()) {
+                if (source != nullptr && !current->uses(source) && !(pending && pending->uses(source)) &&
+                    !latestScene_->uses(source)) {
+                    source->stop();
+                }
+            }
+        }
     }
 
     void abortFlush()
@@ -579,7 +725,11 @@ public:
         const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(now - previousSampleAt_);
         const double seconds = std::max(0.001, static_cast<double>(interval.count()) / 1000.0);
         const ProcessUsage usage = ProcessUsage::now();
-        const auto broadcast = current();
+        std::shared_ptr<Broadcast> broadcast;
+        {
+            const std::lock_guard lock(mutex_);
+            broadcast = requested_ ? requested_ : ended_;
+        }
 
         LiveStats stats;
         std::chrono::steady_clock::time_point startedAt;
@@ -623,13 +773,19 @@ public:
 
     SceneStats sampleScene()
     {
+        collectRetiredScenes();
+        std::shared_ptr<Scene> scene;
+        {
+            const std::lock_guard lock(mutex_);
+            scene = scene_;
+        }
         SceneStats stats;
         stats.sources.push_back(
-            SourceStatus{"main", scene_->main.video ? scene_->main.video->describe() : "", mainState_.load()});
-        if (scene_->camera.video) {
-            stats.sources.push_back(SourceStatus{"camera", scene_->camera.video->describe(), cameraState_.load()});
+            SourceStatus{"main", scene->mainVideo ? scene->mainVideo->describe() : "", mainState_.load()});
+        if (scene->cameraVideo) {
+            stats.sources.push_back(SourceStatus{"camera", scene->cameraVideo->describe(), cameraState_.load()});
         }
-        stats.audio = scene_->mixer.takeLevels();
+        stats.audio = mixer_.takeLevels();
         const std::int64_t composeNs = composeNanoseconds_.load();
         const std::uint64_t frames = framesComposed_.load();
         if (frames > previousComposeFrames_) {
@@ -641,7 +797,11 @@ public:
         return stats;
     }
 
-    void setMicrophoneMuted(bool muted) { scene_->mixer.setMuted(scene_->microphoneInput, muted); }
+    void setMicrophoneMuted(bool muted)
+    {
+        microphoneMuted_.store(muted);
+        mixer_.setMuted(microphoneInput_.load(), muted);
+    }
 
 private:
     // The go-live the owner asked for (connecting or encoding), or null.
@@ -789,7 +949,7 @@ private:
         mixLeft_.resize(static_cast<std::size_t>(std::max(count, 0)));
         mixRight_.resize(mixLeft_.size());
         if (count > 0) {
-            scene_->mixer.mix(position, mixLeft_.data(), mixRight_.data(), count);
+            mixer_.mix(position, mixLeft_.data(), mixRight_.data(), count);
         }
     }
 
@@ -838,11 +998,11 @@ private:
             }
         }
 
-        const SceneConfig& sceneConfig = config_.scene;
-        Compositor compositor(settings.width, settings.height, sceneConfig.layout, sceneConfig.pip);
+        compositor_ =
+            std::make_unique<Compositor>(settings.width, settings.height, scene_->config.layout, scene_->config.pip);
         const auto frameInterval = std::chrono::milliseconds(1000 / settings.fps + 1);
-        SignalWatch mainWatch(sceneConfig.holdLastFrame, frameInterval);
-        SignalWatch cameraWatch(sceneConfig.holdLastFrame, frameInterval);
+        mainWatch_ = SignalWatch(scene_->config.holdLastFrame, frameInterval);
+        cameraWatch_ = SignalWatch(scene_->config.holdLastFrame, frameInterval);
         const auto frameDuration = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(1.0 / settings.fps));
         const int samplesPerChunk = kAudioChunkSamples;
@@ -859,7 +1019,7 @@ private:
             return;
         }
         const auto clockStart = std::chrono::steady_clock::now();
-        scene_->start(clockStart);
+        scene_->startNew(clockStart, nullptr);
         std::int64_t frameIndex = 0;
         std::int64_t audioSamples = 0;
         if (live.broadcast != nullptr) {
@@ -887,7 +1047,8 @@ private:
                 break;
             }
             const std::int64_t composeStart = threadCpuNanoseconds();
-            composeFrame(frame.get(), frameIndex, compositor, mainWatch, cameraWatch);
+            adoptPendingScene(clockStart);
+            composeFrame(frame.get(), frameIndex);
             composeNanoseconds_.fetch_add(threadCpuNanoseconds() - composeStart);
             framesComposed_.fetch_add(1);
             if (config_.preview) {
@@ -958,12 +1119,51 @@ private:
         return live.encoders->encode(StreamKind::audio, chunk, sink);
     }
 
+    // Encoder thread, at a frame boundary: the scene the owner asked for becomes the running one (its
+    // new sources started, the mixer's inputs replaced, the layout's compositor made when it
+    // changed); the scene it replaces goes to the owner, who stops what no scene uses any more.
+    void adoptPendingScene(std::chrono::steady_clock::time_point clockStart)
+    {
+        std::shared_ptr<Scene> incoming;
+        {
+            const std::lock_guard lock(mutex_);
+            incoming = std::move(pendingScene_);
+            pendingScene_.reset();
+        }
+        if (!incoming) {
+            return;
+        }
+        incoming->startNew(clockStart, scene_.get());
+        const EncoderSettings& settings = config_.encoder;
+        const SceneConfig& before = scene_->config;
+        const SceneConfig& after = incoming->config;
+        if (before.layout != after.layout || before.pip != after.pip) {
+            compositor_ = std::make_unique<Compositor>(settings.width, settings.height, after.layout, after.pip);
+        }
+        const auto frameInterval = std::chrono::milliseconds(1000 / settings.fps + 1);
+        if (incoming->mainVideo != scene_->mainVideo) {
+            mainWatch_ = SignalWatch(after.holdLastFrame, frameInterval);
+            heldMain_ = {};
+        }
+        if (incoming->cameraVideo != scene_->cameraVideo) {
+            cameraWatch_ = SignalWatch(after.holdLastFrame, frameInterval);
+            heldCamera_ = {};
+        }
+        int microphoneInput = -1;
+        mixer_.replaceInputs(incoming->mixerInputs(microphoneInput));
+        microphoneInput_.store(microphoneInput);
+        {
+            const std::lock_guard lock(mutex_);
+            retiredScenes_.push_back(std::exchange(scene_, std::move(incoming)));
+        }
+    }
+
     // Draws output frame `frameIndex`: a full-frame source able to draw itself does (the test
     // pattern: no copy); otherwise the compositor scales and converts each source's latest picture,
     // or the last one held, or the slate.
-    void composeFrame(AVFrame* frame, std::int64_t frameIndex, Compositor& compositor, SignalWatch& mainWatch,
-                      SignalWatch& cameraWatch)
+    void composeFrame(AVFrame* frame, std::int64_t frameIndex)
     {
+        Compositor& compositor = *compositor_;
         const EncoderSettings& settings = config_.encoder;
         const std::chrono::microseconds mediaTime(frameIndex * 1000000 / settings.fps);
         const auto now = std::chrono::steady_clock::now();
@@ -983,24 +1183,33 @@ private:
             held = {};
             return {};
         };
-        if (layout == Layout::screen && scene_->main.video) {
+        if (layout == Layout::screen && scene_->mainVideo) {
             const int strides[3] = {frame->linesize[0], frame->linesize[1], frame->linesize[2]};
-            if (scene_->main.video->renderInto(frame->data, strides, settings.width, settings.height, frameIndex)) {
+            if (scene_->mainVideo->renderInto(frame->data, strides, settings.width, settings.height, frameIndex)) {
                 mainState_.store(SignalState::live);
                 return;
             }
         }
         const SlotPicture main = layoutUsesMain(layout)
-                                     ? pictureOf(scene_->main.video.get(), mainWatch, mainState_, heldMain_)
+                                     ? pictureOf(scene_->mainVideo.get(), mainWatch_, mainState_, heldMain_)
                                      : SlotPicture{};
         const SlotPicture camera = layoutUsesCamera(layout)
-                                       ? pictureOf(scene_->camera.video.get(), cameraWatch, cameraState_, heldCamera_)
+                                       ? pictureOf(scene_->cameraVideo.get(), cameraWatch_, cameraState_, heldCamera_)
                                        : SlotPicture{};
         compositor.compose(frame, main, camera);
     }
 
     const LiveConfig config_;
-    std::unique_ptr<Scene> scene_;
+    std::shared_ptr<Scene> scene_;        // written by the encoder thread (or the owner before it runs) under mutex_
+    std::shared_ptr<Scene> latestScene_;  // owner thread: the newest scene asked for (the sources to reuse)
+    std::shared_ptr<Scene> pendingScene_; // guarded by mutex_: for the encoder thread to take
+    std::vector<std::shared_ptr<Scene>> retiredScenes_; // guarded by mutex_: left by it, for the owner to stop
+    AudioMixer mixer_;                                  // mixes on the encoder thread; its inputs follow the scene
+    std::atomic<int> microphoneInput_{-1};
+    std::atomic<bool> microphoneMuted_{false};
+    std::unique_ptr<Compositor> compositor_; // encoder thread
+    SignalWatch mainWatch_;                  // encoder thread
+    SignalWatch cameraWatch_;                // encoder thread
     const bool studio_;
     std::atomic<SignalState> mainState_{SignalState::waiting};
     std::atomic<SignalState> cameraState_{SignalState::waiting};
@@ -1017,6 +1226,7 @@ private:
     std::condition_variable wakeup_;
     std::shared_ptr<Broadcast> requested_;         // guarded by mutex_: the go-live the owner wants
     std::shared_ptr<Broadcast> active_;            // guarded by mutex_: the one the encoder thread holds
+    std::shared_ptr<Broadcast> ended_;             // guarded by mutex_: the last one ended (its statistics)
     const Broadcast* retired_ = nullptr;           // guarded by mutex_: ended by a failure, not to begin again
     const Broadcast* encodingBroadcast_ = nullptr; // guarded by mutex_: the last one that began encoding
     bool started_ = false;                         // guarded by mutex_
@@ -1037,12 +1247,12 @@ private:
 
 namespace {
 
-core::Result<std::unique_ptr<Scene>> openStudioScene(const LiveConfig& config)
+core::Result<std::shared_ptr<Scene>> openStudioScene(const LiveConfig& config)
 {
     if (const std::string problem = config.encoder.validationError(); !problem.empty()) {
         return core::Error{MediaErrc::invalidSettings, problem};
     }
-    return openScene(config.scene, config.encoder);
+    return openScene(config.scene, config.encoder, nullptr);
 }
 
 } // namespace
@@ -1097,6 +1307,11 @@ void LivePipeline::stop()
 core::Status LivePipeline::goLive(BroadcastConfig outputs, EventCallback onEvent)
 {
     return impl_->goLive(std::move(outputs), std::move(onEvent));
+}
+
+core::Status LivePipeline::setScene(SceneConfig scene)
+{
+    return impl_->setScene(std::move(scene));
 }
 
 void LivePipeline::endLive()

@@ -112,7 +112,7 @@ MainWindow::MainWindow(core::Settings& settings, StudioSessionFactory sessionFac
     studioRestart_ = new QTimer(this);
     studioRestart_->setSingleShot(true);
     studioRestart_->setInterval(200);
-    connect(studioRestart_, &QTimer::timeout, this, &MainWindow::restartStudio);
+    connect(studioRestart_, &QTimer::timeout, this, &MainWindow::applyPickedScene);
     connect(sourcesPanel_, &SourcesPanel::sceneChanged, this, [this] {
         if (studioFactory_) {
             studioRestart_->start();

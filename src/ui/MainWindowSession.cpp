@@ -173,7 +173,8 @@ void MainWindow::goLive()
     for (QLineEdit* field : {titleInput_, summaryInput_, imageInput_, hashtagsInput_, naddrInput_}) {
         field->setEnabled(false);
     }
-    sourcesPanel_->setLive(true);
+    // With a studio the sources can be changed while live (a cut); without, they are fixed.
+    sourcesPanel_->setSourcesFixed(studio_ == nullptr);
     liveSince_.invalidate();
     previous_.reset();
     ticker_->start();
@@ -322,7 +323,7 @@ void MainWindow::showSnapshot(const session::SessionSnapshot& snapshot)
         for (QLineEdit* field : {titleInput_, summaryInput_, imageInput_, hashtagsInput_, naddrInput_}) {
             field->setEnabled(true);
         }
-        sourcesPanel_->setLive(false);
+        sourcesPanel_->setSourcesFixed(false);
         if (studio_ == nullptr) {
             sourcesPanel_->showLevel(std::nullopt);
         }
@@ -463,6 +464,21 @@ void MainWindow::restartStudio()
     studio_ = std::move(*created);
     studio_->setMicrophoneMuted(sourcesPanel_->microphoneMuted());
     meterTicker_->start();
+}
+
+void MainWindow::applyPickedScene()
+{
+    if (studio_ == nullptr) {
+        restartStudio();
+        return;
+    }
+    if (const core::Status switched = studio_->setScene(sourcesPanel_->scene()); !switched) {
+        toasts_->show({NoticeLevel::error, tr("The picked source cannot be shown: %1").arg(wordsFor(switched.error())),
+                       tr("The picture stays as it was. Pick another source, or plug the device in and refresh "
+                          "the devices.")});
+        return;
+    }
+    statusBar()->showMessage(tr("Scene switched"), kMessageMs);
 }
 
 void MainWindow::showLevels()

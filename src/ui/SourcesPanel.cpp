@@ -218,15 +218,15 @@ void SourcesPanel::showLevel(const std::optional<media::AudioLevel>& level)
         tr("Microphone: peak %1 dBFS, RMS %2 dBFS").arg(level->peakDb, 0, 'f', 1).arg(level->rmsDb, 0, 'f', 1));
 }
 
-void SourcesPanel::setLive(bool live)
+void SourcesPanel::setSourcesFixed(bool fixed)
 {
     for (QWidget* widget : std::initializer_list<QWidget*>{mainSource_, camera_, microphone_, refresh_}) {
-        widget->setEnabled(!live);
+        widget->setEnabled(!fixed);
     }
     for (QAbstractButton* button : layouts_->buttons()) {
-        button->setEnabled(!live);
+        button->setEnabled(!fixed);
     }
-    if (!live) {
+    if (!fixed) {
         updateLayouts();
     }
 }

@@ -345,6 +345,15 @@ TEST_F(GoLiveWindowTest, ThePreviewShowsTheComposedPictureFromThePreviewThread)
     EXPECT_LE(shown.height(), preview->height());
 }
 
+// Saves a picture of `widget` for the docs when HOSTSTUDIO_SCREENSHOT_DIR says where.
+void saveScreenshot(QWidget& widget, const char* name)
+{
+    if (const QByteArray directory = qgetenv("HOSTSTUDIO_SCREENSHOT_DIR"); !directory.isEmpty()) {
+        QDir().mkpath(QString::fromLocal8Bit(directory));
+        EXPECT_TRUE(widget.grab().save(QDir(QString::fromLocal8Bit(directory)).filePath(QLatin1String(name))));
+    }
+}
+
 // A studio factory over the real media pipeline (the test pattern and its tone, small), counting
 // the studios it made and the preview frames they delivered.
 struct CountingStudios {
@@ -400,6 +409,10 @@ int barColoursIn(const QImage& image, int row)
 TEST_F(GoLiveWindowTest, ThePreviewAndTheMeterRunBeforeGoLiveAndGoLiveTakesTheSourcesOver)
 {
     open();
+    // The test pattern and its tone (under a real X display the screen would be the default).
+    auto* mainSource = child<QComboBox>("screenPicker");
+    mainSource->setCurrentIndex(mainSource->findData(QStringLiteral("testpattern")));
+    ASSERT_EQ(mainSource->currentData().toString(), QStringLiteral("testpattern"));
     CountingStudios studios;
     window_->setStudioFactory(studios.factory());
     ASSERT_EQ(studios.made, 1) << "the picked sources run from the start";
@@ -413,14 +426,26 @@ TEST_F(GoLiveWindowTest, ThePreviewAndTheMeterRunBeforeGoLiveAndGoLiveTakesTheSo
     auto* meter = child<QProgressBar>("micLevel");
     ASSERT_TRUE(QTest::qWaitFor([&] { return meter->value() > 0; }, 3000)) << "the meter moves before Go Live";
     EXPECT_TRUE(requests_.empty()) << "no session before Go Live";
+    typeTitle(QStringLiteral("Preview first"));
+    saveScreenshot(*window_, "preview.png");
 
     // Go Live takes the running studio over: nothing opened again, no second preview.
-    typeTitle(QStringLiteral("Preview first"));
     clickGoLive();
     ASSERT_EQ(requests_.size(), 1U);
     EXPECT_EQ(requests_[0].studio, window_->studio());
     EXPECT_FALSE(requests_[0].onPreviewFrame) << "the studio's preview goes on";
     EXPECT_EQ(studios.made, 1);
+
+    // While live the sources stay pickable: a camera picked is switched into the running studio.
+    auto* camera = child<QComboBox>("cameraPicker");
+    EXPECT_TRUE(camera->isEnabled()) << "with a studio the scene can change while live";
+    const int synthetic = camera->findData(QStringLiteral("synthetic-camera"));
+    ASSERT_GE(synthetic, 0);
+    camera->setCurrentIndex(synthetic);
+    const auto sourcesOfTheStudio = [this] { return window_->studio()->sampleScene().sources.size(); };
+    ASSERT_TRUE(QTest::qWaitFor([&] { return sourcesOfTheStudio() == 2U; }, 3000)) << "the camera joins the scene";
+    EXPECT_EQ(studios.made, 1) << "switched in the running studio, not a new one";
+    EXPECT_EQ(button()->text(), QStringLiteral("End Stream"));
 
     // After the end the preview still follows the sources (not a frozen last frame).
     QTest::mouseClick(button(), Qt::LeftButton);
@@ -429,14 +454,7 @@ TEST_F(GoLiveWindowTest, ThePreviewAndTheMeterRunBeforeGoLiveAndGoLiveTakesTheSo
     const int before = studios.frames->load();
     ASSERT_TRUE(QTest::qWaitFor([&] { return studios.frames->load() >= before + 5; }, 3000));
     EXPECT_GT(meter->value(), 0);
-
-    // A source picked after the end: the studio starts again with it.
-    auto* camera = child<QComboBox>("cameraPicker");
-    const int synthetic = camera->findData(QStringLiteral("synthetic-camera"));
-    ASSERT_GE(synthetic, 0);
-    camera->setCurrentIndex(synthetic);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return studios.made == 2; }, 3000));
-    EXPECT_EQ(studios.scenes.back().camera, "synthetic-camera");
+    EXPECT_EQ(sourcesOfTheStudio(), 2U);
 }
 
 TEST_F(GoLiveWindowTest, ASourceThatCannotOpenIsExplainedInThePreview)
@@ -592,15 +610,6 @@ TEST_F(GoLiveWindowTest, ASessionThatCannotBeBuiltIsExplained)
     clickGoLive();
     EXPECT_TRUE(window_->statusBar()->currentMessage().contains(QStringLiteral("set backend/url")));
     EXPECT_EQ(button()->text(), QStringLiteral("Go Live"));
-}
-
-// Saves a picture of `widget` for the docs when HOSTSTUDIO_SCREENSHOT_DIR says where.
-void saveScreenshot(QWidget& widget, const char* name)
-{
-    if (const QByteArray directory = qgetenv("HOSTSTUDIO_SCREENSHOT_DIR"); !directory.isEmpty()) {
-        QDir().mkpath(QString::fromLocal8Bit(directory));
-        EXPECT_TRUE(widget.grab().save(QDir(QString::fromLocal8Bit(directory)).filePath(QLatin1String(name))));
-    }
 }
 
 // The secret store as the private file under a temporary XDG_CONFIG_HOME, for one test.

@@ -58,6 +58,15 @@ public:
 
     // Not owning: the source must outlive the mixer's use.
     int addInput(AudioSource* source, float gain = 1.0F, bool muted = false);
+    struct InputSetting {
+        AudioSource* source = nullptr;
+        float gain = 1.0F;
+        bool muted = false;
+    };
+    // Replaces every input (on the thread that mixes, between two mix() calls: a scene switch);
+    // the limiter and its look-ahead go on, so the sound of a source kept from before goes on
+    // without a gap or a jump. Input i is then inputs[i].
+    void replaceInputs(const std::vector<InputSetting>& inputs);
     [[nodiscard]] int inputCount() const;
     void setGain(int input, float gain);
     void setMuted(int input, bool muted);
@@ -84,7 +93,7 @@ private:
         std::atomic<bool> muted{false};
         Meter meter; // guarded by levelsMutex_
     };
-    std::vector<std::unique_ptr<Input>> inputs_; // set up before mixing starts
+    std::vector<std::unique_ptr<Input>> inputs_; // changed by the mixing thread under levelsMutex_
     std::vector<float> scratchLeft_;
     std::vector<float> scratchRight_;
     std::unique_ptr<detail::Limiter> limiter_; // used by mix() only

@@ -49,6 +49,7 @@ struct PipSettings {
     double size = 0.25;    // the picture-in-picture's width as a fraction of the output width (0.1–0.5)
     double margin = 0.025; // the gap to the edges as a fraction of the output width (0–0.1)
     [[nodiscard]] std::string validationError() const;
+    friend bool operator==(const PipSettings&, const PipSettings&) = default;
 };
 
 struct Size {

@@ -178,6 +178,13 @@ public:
     // while still connecting), the outputs closed; blocks until done. The composing goes on.
     // No effect when not live.
     void endLive();
+    // Changes what is on the picture and in the sound, live or not, without touching the encoders
+    // or the outputs: the new scene's sources are opened here (those the running scene has under
+    // the same text are kept as they run: a microphone kept sounds on without a gap), and the
+    // encoder thread switches at the next frame (a cut). Sources no scene uses any more are stopped
+    // soon after (at the next setScene, sampleScene or stop). The microphone's mute and the
+    // hold time stay as they are. Errors: a source that cannot be opened (the running scene goes on).
+    [[nodiscard]] core::Status setScene(SceneConfig scene);
     // Whether a go-live is attached (connecting or encoding).
     [[nodiscard]] bool isLive() const;
 

@@ -115,6 +115,9 @@ private:
     void showLevels(); // the meter, from the studio (or the session's pipeline)
     // The picked scene's sources started again for the preview (not while a session runs).
     void restartStudio();
+    // The picked sources and layout into the running studio, live or not (a cut; what both scenes
+    // use keeps running); without a studio, one is started.
+    void applyPickedScene();
     [[nodiscard]] std::function<void(media::PreviewFrame frame)> previewConsumer();
 
 protected:
@@ -161,7 +164,7 @@ private:
     std::unique_ptr<session::SessionSnapshot> previous_; // the last snapshot shown, for the notices
     QTimer* ticker_ = nullptr;                           // once a second while a session runs: timer and health
     QTimer* meterTicker_ = nullptr;                      // ten times a second: the meter
-    QTimer* studioRestart_ = nullptr;                    // the studio restarted once the picking settles
+    QTimer* studioRestart_ = nullptr;                    // the picked scene applied once the picking settles
     QElapsedTimer liveSince_;
     std::vector<StatusBadge*> badges_;
     std::vector<QString> relayUrls_; // in the order of the relay badges

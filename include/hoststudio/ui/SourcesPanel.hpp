@@ -39,8 +39,9 @@ public:
     [[nodiscard]] bool microphoneMuted() const;
     // The microphone's level (peak, dBFS) for the meter; nullopt: no microphone signal.
     void showLevel(const std::optional<media::AudioLevel>& level);
-    // While live the sources are fixed (the mute and the meter still work).
-    void setLive(bool live);
+    // Fixed sources cannot be picked (the mute and the meter still work): while live without a
+    // studio to switch the scene in.
+    void setSourcesFixed(bool fixed);
 
 signals:
     void microphoneMutedChanged(bool muted);

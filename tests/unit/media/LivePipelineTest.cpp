@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
@@ -18,6 +20,7 @@
 #include <mutex>
 
 extern "C" {
+#include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 }
 
@@ -356,6 +359,19 @@ RecordingSummary summarize(const std::filesystem::path& file)
     return summary;
 }
 
+// Waits up to two seconds for `done`.
+template <typename Predicate> bool waitUpToTwoSeconds(Predicate done)
+{
+    const auto until = std::chrono::steady_clock::now() + 2s;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > until) {
+            return false;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    return true;
+}
+
 // Preview frames counted as they arrive.
 struct PreviewCounter {
     std::shared_ptr<FramePreview> preview;
@@ -516,6 +532,181 @@ TEST(StudioPipeline, AFailedConnectEndsTheGoLiveAndTheStudioGoesOn)
     EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "an end while connecting does not wait";
     EXPECT_FALSE(second.waitFor(LiveEventKind::startFailed, 0s)) << "an end while connecting is no failure";
     studio.stop();
+}
+
+// The recording's video timestamps (seconds) and its first audio channel, decoded.
+struct DecodedRecording {
+    std::vector<double> videoTimes;
+    std::vector<float> left;
+    int sampleRate = 0;
+};
+
+DecodedRecording decodeRecording(const std::filesystem::path& file)
+{
+    DecodedRecording decoded;
+    AVFormatContext* input = nullptr;
+    if (avformat_open_input(&input, file.c_str(), nullptr, nullptr) != 0) {
+        return decoded;
+    }
+    (void)avformat_find_stream_info(input, nullptr);
+    const int audioIndex = av_find_best_stream(input, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    const AVCodec* codec = avcodec_find_decoder(input->streams[audioIndex]->codecpar->codec_id);
+    AVCodecContext* context = avcodec_alloc_context3(codec);
+    (void)avcodec_parameters_to_context(context, input->streams[audioIndex]->codecpar);
+    (void)avcodec_open2(context, codec, nullptr);
+    decoded.sampleRate = context->sample_rate;
+    AVPacket* packet = av_packet_alloc();
+    AVFrame* frame = av_frame_alloc();
+    const auto drain = [&] {
+        while (avcodec_receive_frame(context, frame) == 0) {
+            const auto* samples = reinterpret_cast<const float*>(frame->extended_data[0]); // NOLINT
+            decoded.left.insert(decoded.left.end(), samples, samples + frame->nb_samples);
+        }
+    };
+    while (av_read_frame(input, packet) >= 0) {
+        const AVStream* stream = input->streams[packet->stream_index];
+        if (stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+            decoded.videoTimes.push_back(static_cast<double>(packet->pts) * av_q2d(stream->time_base));
+        } else if (packet->stream_index == audioIndex && avcodec_send_packet(context, packet) == 0) {
+            drain();
+        }
+        av_packet_unref(packet);
+    }
+    (void)avcodec_send_packet(context, nullptr);
+    drain();
+    av_frame_free(&frame);
+    av_packet_free(&packet);
+    avcodec_free_context(&context);
+    avformat_close_input(&input);
+    std::sort(decoded.videoTimes.begin(), decoded.videoTimes.end());
+    return decoded;
+}
+
+// The newest preview frame's centre pixel (RGB), kept as frames come.
+struct CentrePixel {
+    std::mutex mutex;
+    std::array<int, 3> rgb{};
+    std::atomic<int> frames{0};
+    std::array<int, 3> take()
+    {
+        const std::lock_guard lock(mutex);
+        return rgb;
+    }
+};
+
+TEST(StudioPipeline, TenSceneSwitchesWhileLiveLeaveNoGapInThePictureOrTheSound)
+{
+    CentrePixel centre;
+    auto preview = FramePreview::create(PreviewSettings{30, 640}, [&centre](PreviewFrame frame) {
+        const std::size_t at = static_cast<std::size_t>(frame.height / 2 * frame.stride + frame.width / 2 * 3);
+        const std::lock_guard lock(centre.mutex);
+        centre.rgb = {frame.rgb[at], frame.rgb[at + 1], frame.rgb[at + 2]};
+        centre.frames.fetch_add(1);
+    });
+    ASSERT_TRUE(preview.ok());
+    LiveConfig config = smallConfig();
+    config.encoder.x264Preset = "ultrafast";
+    config.preview = *preview;
+    auto created = LivePipeline::createStudio(config);
+    ASSERT_TRUE(created.ok()) << created.error().describe();
+    LivePipeline& studio = **created;
+    studio.start();
+    const std::filesystem::path file = temporaryRecording("switches");
+    BroadcastConfig outputs;
+    outputs.recording = RecordingConfig{file.string()};
+    EventLog events;
+    ASSERT_TRUE(studio.goLive(outputs, events.callback()).ok());
+    ASSERT_TRUE(events.waitFor(LiveEventKind::started, 5s));
+
+    // A second picture without sound, for a camera change.
+    const std::filesystem::path image = temporaryRecording("camera").replace_extension(".ppm");
+    {
+        std::FILE* out = std::fopen(image.c_str(), "wb");
+        ASSERT_NE(out, nullptr);
+        std::fputs("P6\n320 180\n255\n", out);
+        const std::array<unsigned char, 3> red{200, 40, 40};
+        for (int pixel = 0; pixel < 320 * 180; ++pixel) {
+            std::fwrite(red.data(), 1, red.size(), out);
+        }
+        std::fclose(out);
+    }
+    // The test pattern (and its tone) stays the main source throughout: its sound must not break.
+    const auto scene = [](Layout layout, const std::string& camera, PipCorner corner = PipCorner::bottomRight) {
+        SceneConfig next;
+        next.source = "testpattern";
+        next.camera = camera;
+        next.layout = layout;
+        next.pip.corner = corner;
+        return next;
+    };
+    const std::vector<SceneConfig> switches{
+        scene(Layout::slate, ""),
+        scene(Layout::screen, ""),
+        scene(Layout::pip, "synthetic-camera"),
+        scene(Layout::pip, "synthetic-camera", PipCorner::topLeft),
+        scene(Layout::camera, "synthetic-camera"),
+        scene(Layout::side, "synthetic-camera"),
+        scene(Layout::slate, "synthetic-camera"),
+        scene(Layout::pip, "image:" + image.string(), PipCorner::topRight), // a camera change
+        scene(Layout::screen, ""),
+        scene(Layout::slate, ""),
+    };
+    bool sawSlate = false;
+    bool sawBars = false;
+    for (const SceneConfig& next : switches) {
+        std::this_thread::sleep_for(300ms);
+        ASSERT_TRUE(studio.setScene(next).ok()) << layoutName(next.layout);
+        if (next.layout == Layout::slate || next.layout == Layout::screen) {
+            // The picture of the new scene in the frames after the switch.
+            const int seen = centre.frames.load();
+            ASSERT_TRUE(waitUpToTwoSeconds([&] { return centre.frames.load() >= seen + 4; }));
+            const auto rgb = centre.take();
+            if (next.layout == Layout::slate) {
+                sawSlate = true;
+                EXPECT_LT(std::max({rgb[0], rgb[1], rgb[2]}), 140) << "the slate's band is grey-blue";
+                EXPECT_LT(std::abs(rgb[0] - rgb[2]), 40) << "no bar colour on the slate";
+            } else {
+                sawBars = true;
+                const bool saturated = std::max({rgb[0], rgb[1], rgb[2]}) - std::min({rgb[0], rgb[1], rgb[2]}) > 60 ||
+                                       std::min({rgb[0], rgb[1], rgb[2]}) > 150;
+                EXPECT_TRUE(saturated) << "a bar of the test pattern: " << rgb[0] << "," << rgb[1] << "," << rgb[2];
+            }
+        }
+    }
+    std::this_thread::sleep_for(300ms);
+    EXPECT_FALSE(events.waitFor(LiveEventKind::startFailed, 0s));
+    EXPECT_GE(studio.sampleStats().framesSkipped, 0U);
+    studio.endLive();
+    studio.stop();
+    (*preview)->stop();
+    EXPECT_TRUE(sawSlate);
+    EXPECT_TRUE(sawBars);
+
+    const DecodedRecording decoded = decodeRecording(file);
+    std::filesystem::remove(file);
+    std::filesystem::remove(image);
+    ASSERT_GT(decoded.videoTimes.size(), 80U);
+    double largestGap = 0.0;
+    for (std::size_t index = 1; index < decoded.videoTimes.size(); ++index) {
+        largestGap = std::max(largestGap, decoded.videoTimes[index] - decoded.videoTimes[index - 1]);
+    }
+    EXPECT_LE(largestGap, 1.5 / 30.0 + 1e-6) << "a video gap over 1.5 frame intervals";
+    // The 440 Hz tone: as many zero crossings as its length says, and no jump between two samples
+    // (a gap or a click); the first and last 50 ms (the encoder's priming and end) left out.
+    ASSERT_EQ(decoded.sampleRate, 48000);
+    const std::size_t skip = 2400;
+    ASSERT_GT(decoded.left.size(), 4 * skip);
+    int crossings = 0;
+    float largestStep = 0.0F;
+    for (std::size_t index = skip + 1; index < decoded.left.size() - skip; ++index) {
+        if ((decoded.left[index - 1] < 0.0F) != (decoded.left[index] < 0.0F)) {
+            ++crossings;
+        }
+        largestStep = std::max(largestStep, std::abs(decoded.left[index] - decoded.left[index - 1]));
+    }
+    const double seconds = static_cast<double>(decoded.left.size() - 2 * skip) / 48000.0;
+    EXPECT_NEAR(crossings, 2.0 * 440.0 * seconds, 2.0 * 440.0 * seconds * 0.01);
+    EXPECT_LT(largestStep, 0.05F) << "the tone jumped: a gap or a click";
 }
 
 } // namespace
