@@ -518,6 +518,7 @@ public:
                 return;
             }
             started_ = true;
+            running_ = true; // from here on the encoder thread owns the scene and the mixer
         }
         detail::installFfmpegLogBridge();
         thread_ = std::thread([this] { run(); });
@@ -627,6 +628,12 @@ public:
 
     core::Status setScene(SceneConfig config)
     {
+        {
+            const std::lock_guard lock(mutex_);
+            if (stopped_) {
+                return core::Error{MediaErrc::invalidSettings, "the pipeline is stopped"};
+            }
+        }
         collectRetiredScenes();
         config.microphoneMuted = microphoneMuted_.load();
         config.holdLastFrame = config_.scene.holdLastFrame;
@@ -645,7 +652,7 @@ public:
             }
         }
         if (!running) {
-            // No encoder thread (not started, or stopped): the owner's alone.
+            // Not started yet: the owner's alone (the encoder thread starts the scene's sources).
             std::shared_ptr<Scene> previous;
             {
                 const std::lock_guard lock(mutex_);
@@ -654,9 +661,7 @@ public:
             int microphoneInput = -1;
             mixer_.replaceInputs((*opened)->mixerInputs(microphoneInput));
             microphoneInput_.store(microphoneInput);
-            if (started_) {
-                previous->stopUnused(opened->get());
-            }
+            previous->stopUnused(opened->get()); // opened but never started: a camera's light goes off
         } else if (replaced) {
             // Asked for before the encoder thread took it: what only it had opened goes.
             const std::lock_guard lock(mutex_);
@@ -804,17 +809,19 @@ public:
     }
 
 private:
-    // The go-live the owner asked for (connecting or encoding), or null.
+    // The go-live the owner asked for (connecting or encoding), else the last one ended (its end may
+    // still be flushing: abortFlush() must reach it), or null.
     std::shared_ptr<Broadcast> current() const
     {
         const std::lock_guard lock(mutex_);
-        return requested_;
+        return requested_ ? requested_ : ended_;
     }
 
     // The encoder thread's side of one go-live.
     struct Live {
         std::shared_ptr<Broadcast> broadcast;
         std::unique_ptr<Encoders> encoders;
+        bool connected = false; // every output connected: encoding starts at the next frame
         bool encoding = false;
         std::int64_t firstFrame = 0;  // the output frame encoded first (its pts is 0)
         std::int64_t firstSample = 0; // the mix position of audio pts 0
@@ -822,20 +829,20 @@ private:
 
     // Encoder thread: sleeps until `when`, following the owner's go-live and end requests as they
     // come; false when a stop was requested.
-    bool waitForFrame(std::chrono::steady_clock::time_point when, Live& live, std::int64_t frameIndex,
-                      std::int64_t& audioSamples)
+    bool waitForFrame(std::chrono::steady_clock::time_point when, Live& live)
     {
         while (true) {
             {
                 std::unique_lock lock(mutex_);
                 wakeup_.wait_until(lock, when, [this] {
-                    return stopRequested_ || (requested_ != active_ && requested_.get() != retired_);
+                    return stopRequested_ ||
+                           (requested_ != active_ && (requested_ == nullptr || requested_.get() != retired_));
                 });
                 if (stopRequested_) {
                     return false;
                 }
             }
-            followRequests(live, frameIndex, audioSamples);
+            followRequests(live);
             if (std::chrono::steady_clock::now() >= when) {
                 return true;
             }
@@ -884,7 +891,7 @@ private:
     }
 
     // Encoder thread: follows the owner's go-live and end requests at a frame boundary.
-    void followRequests(Live& live, std::int64_t frameIndex, std::int64_t& audioSamples)
+    void followRequests(Live& live)
     {
         std::shared_ptr<Broadcast> wanted;
         {
@@ -911,7 +918,7 @@ private:
                 return;
             }
         }
-        if (live.broadcast != nullptr && !live.encoding) {
+        if (live.broadcast != nullptr && !live.connected) {
             const auto connected = live.broadcast->connected(false);
             if (!connected) {
                 return;
@@ -920,7 +927,7 @@ private:
                 releaseLive(live, connected->error());
                 return;
             }
-            startEncoding(live, frameIndex, audioSamples);
+            live.connected = true; // encoding starts with the next frame composed (runLoop)
         }
     }
 
@@ -928,6 +935,7 @@ private:
     void startEncoding(Live& live, std::int64_t frameIndex, std::int64_t& audioSamples)
     {
         const EncoderSettings& settings = config_.encoder;
+        live.connected = true;
         live.encoding = true;
         {
             const std::lock_guard lock(mutex_);
@@ -955,10 +963,6 @@ private:
 
     void run()
     {
-        {
-            const std::lock_guard lock(mutex_);
-            running_ = true;
-        }
         runLoop();
         {
             const std::lock_guard lock(mutex_);
@@ -1028,7 +1032,7 @@ private:
 
         while (true) {
             const auto due = clockStart + frameDuration * frameIndex;
-            if (!waitForFrame(due, live, frameIndex, audioSamples)) {
+            if (!waitForFrame(due, live)) {
                 break;
             }
             const auto now = std::chrono::steady_clock::now();
@@ -1041,6 +1045,9 @@ private:
                     framesSkipped_.fetch_add(static_cast<std::uint64_t>(late));
                 }
                 frameIndex += late;
+            }
+            if (live.connected && !live.encoding) {
+                startEncoding(live, frameIndex, audioSamples);
             }
             if (av_frame_make_writable(frame.get()) < 0) {
                 releaseLive(live, core::Error{MediaErrc::encoderFailed, "frame buffer"});
@@ -1137,7 +1144,9 @@ private:
         const EncoderSettings& settings = config_.encoder;
         const SceneConfig& before = scene_->config;
         const SceneConfig& after = incoming->config;
-        if (before.layout != after.layout || before.pip != after.pip) {
+        // A slot's kept conversion belongs to its source: a new source gets a new compositor.
+        if (before.layout != after.layout || before.pip != after.pip || incoming->mainVideo != scene_->mainVideo ||
+            incoming->cameraVideo != scene_->cameraVideo) {
             compositor_ = std::make_unique<Compositor>(settings.width, settings.height, after.layout, after.pip);
         }
         const auto frameInterval = std::chrono::milliseconds(1000 / settings.fps + 1);
@@ -1152,6 +1161,7 @@ private:
         int microphoneInput = -1;
         mixer_.replaceInputs(incoming->mixerInputs(microphoneInput));
         microphoneInput_.store(microphoneInput);
+        mixer_.setMuted(microphoneInput, microphoneMuted_.load()); // a mute clicked since setScene
         {
             const std::lock_guard lock(mutex_);
             retiredScenes_.push_back(std::exchange(scene_, std::move(incoming)));

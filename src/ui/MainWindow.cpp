@@ -520,8 +520,12 @@ void MainWindow::refreshDevices()
 void MainWindow::openSettings()
 {
     SettingsDialog dialog(settings_, this);
+    const QString presetBefore = settings_.text(core::setting::videoPreset);
     if (dialog.exec() == QDialog::Accepted) {
         applySettings();
+        if (studio_ != nullptr && settings_.text(core::setting::videoPreset) != presetBefore) {
+            restartStudio(); // the preview at the new size (not while a session runs: from the next Go Live)
+        }
         const bool running = ticker_ != nullptr && ticker_->isActive();
         statusBar()->showMessage(running ? tr("Settings saved; they apply from the next Go Live")
                                          : tr("Settings saved"),

@@ -594,6 +594,22 @@ struct CentrePixel {
     }
 };
 
+// A one-colour PPM picture for an image source.
+std::filesystem::path writePicture(const std::string& name, std::array<unsigned char, 3> rgb)
+{
+    const std::filesystem::path image = temporaryRecording(name).replace_extension(".ppm");
+    std::FILE* out = std::fopen(image.c_str(), "wb");
+    if (out == nullptr) {
+        return {};
+    }
+    std::fputs("P6\n320 180\n255\n", out);
+    for (int pixel = 0; pixel < 320 * 180; ++pixel) {
+        std::fwrite(rgb.data(), 1, rgb.size(), out);
+    }
+    std::fclose(out);
+    return image;
+}
+
 TEST(StudioPipeline, TenSceneSwitchesWhileLiveLeaveNoGapInThePictureOrTheSound)
 {
     CentrePixel centre;
@@ -619,17 +635,8 @@ TEST(StudioPipeline, TenSceneSwitchesWhileLiveLeaveNoGapInThePictureOrTheSound)
     ASSERT_TRUE(events.waitFor(LiveEventKind::started, 5s));
 
     // A second picture without sound, for a camera change.
-    const std::filesystem::path image = temporaryRecording("camera").replace_extension(".ppm");
-    {
-        std::FILE* out = std::fopen(image.c_str(), "wb");
-        ASSERT_NE(out, nullptr);
-        std::fputs("P6\n320 180\n255\n", out);
-        const std::array<unsigned char, 3> red{200, 40, 40};
-        for (int pixel = 0; pixel < 320 * 180; ++pixel) {
-            std::fwrite(red.data(), 1, red.size(), out);
-        }
-        std::fclose(out);
-    }
+    const std::filesystem::path image = writePicture("camera", {200, 40, 40});
+    ASSERT_FALSE(image.empty());
     // The test pattern (and its tone) stays the main source throughout: its sound must not break.
     const auto scene = [](Layout layout, const std::string& camera, PipCorner corner = PipCorner::bottomRight) {
         SceneConfig next;
@@ -707,6 +714,49 @@ TEST(StudioPipeline, TenSceneSwitchesWhileLiveLeaveNoGapInThePictureOrTheSound)
     const double seconds = static_cast<double>(decoded.left.size() - 2 * skip) / 48000.0;
     EXPECT_NEAR(crossings, 2.0 * 440.0 * seconds, 2.0 * 440.0 * seconds * 0.01);
     EXPECT_LT(largestStep, 0.05F) << "the tone jumped: a gap or a click";
+}
+
+TEST(StudioPipeline, SwappedPicturesOfTheSameSizeShowTheNewOnes)
+{
+    // The preview's pixels a quarter in from the left and from the right, on the middle row.
+    std::mutex mutex;
+    std::array<int, 2> greens{};
+    std::atomic<int> frames{0};
+    auto preview = FramePreview::create(PreviewSettings{30, 640}, [&](PreviewFrame frame) {
+        const auto green = [&frame](int x) {
+            return static_cast<int>(frame.rgb[static_cast<std::size_t>(frame.height / 2 * frame.stride + x * 3 + 1)]);
+        };
+        const std::lock_guard lock(mutex);
+        greens = {green(frame.width / 4), green(frame.width * 3 / 4)};
+        frames.fetch_add(1);
+    });
+    ASSERT_TRUE(preview.ok());
+    const auto take = [&] {
+        const std::lock_guard lock(mutex);
+        return greens;
+    };
+    const std::filesystem::path red = writePicture("red", {200, 30, 30});
+    const std::filesystem::path green = writePicture("green", {30, 200, 30});
+    LiveConfig config = smallConfig();
+    config.preview = *preview;
+    config.scene.source = "image:" + red.string();
+    config.scene.camera = "image:" + green.string();
+    config.scene.layout = Layout::side;
+    auto created = LivePipeline::createStudio(config);
+    ASSERT_TRUE(created.ok()) << created.error().describe();
+    (*created)->start();
+    ASSERT_TRUE(waitUpToTwoSeconds([&] { return frames.load() >= 3 && take()[0] < 90 && take()[1] > 150; }));
+    // Swapped: each slot now shows the other (running, same-size) picture.
+    SceneConfig swapped = config.scene;
+    std::swap(swapped.source, swapped.camera);
+    ASSERT_TRUE((*created)->setScene(swapped).ok());
+    EXPECT_TRUE(waitUpToTwoSeconds([&] { return take()[0] > 150 && take()[1] < 90; }))
+        << "the pictures after the swap, not the ones kept from before: " << take()[0] << ", " << take()[1];
+    (*created)->stop();
+    (*preview)->stop();
+    EXPECT_FALSE((*created)->setScene(swapped).ok()) << "a stopped pipeline takes no scene";
+    std::filesystem::remove(red);
+    std::filesystem::remove(green);
 }
 
 } // namespace
