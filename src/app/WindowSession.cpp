@@ -77,20 +77,7 @@ ui::StudioFactory makeStudioFactory(const core::Settings& settings)
         media::LiveConfig config;
         config.encoder = *encoder;
         config.scene = scene;
-        if (onPreviewFrame) {
-            auto preview = media::FramePreview::create(media::PreviewSettings{}, std::move(onPreviewFrame));
-            if (!preview) {
-                return preview.error();
-            }
-            config.preview = *preview; // stopped when the studio goes
-        }
-        auto studio = media::LivePipeline::createStudio(std::move(config));
-        if (!studio) {
-            return studio.error();
-        }
-        std::shared_ptr<media::LivePipeline> running = std::move(*studio);
-        running->start();
-        return running;
+        return media::startStudio(std::move(config), std::move(onPreviewFrame));
     };
 }
 

@@ -260,16 +260,21 @@ struct Scene {
             }
         }
     }
-    // Stops the sources `after` does not use (all of them without `after`).
-    void stopUnused(const Scene* after) const
+    // Stops the sources none of `stillUsed` uses (null entries use none).
+    void stopUnused(std::initializer_list<const Scene*> stillUsed) const
     {
+        const auto unused = [&stillUsed](const void* source) {
+            return source != nullptr && std::none_of(stillUsed.begin(), stillUsed.end(), [source](const Scene* scene) {
+                       return scene != nullptr && scene->uses(source);
+                   });
+        };
         for (VideoSource* source : videoSources()) {
-            if (source != nullptr && (after == nullptr || !after->uses(source))) {
+            if (unused(source)) {
                 source->stop();
             }
         }
         for (AudioSource* source : audioSources()) {
-            if (source != nullptr && (after == nullptr || !after->uses(source))) {
+            if (unused(source)) {
                 source->stop();
             }
         }
@@ -622,7 +627,7 @@ public:
             scenes.push_back(scene_);
         }
         for (const auto& scene : scenes) {
-            scene->stopUnused(nullptr);
+            scene->stopUnused({});
         }
     }
 
@@ -661,7 +666,7 @@ public:
             int microphoneInput = -1;
             mixer_.replaceInputs((*opened)->mixerInputs(microphoneInput));
             microphoneInput_.store(microphoneInput);
-            previous->stopUnused(opened->get()); // opened but never started: a camera's light goes off
+            previous->stopUnused({opened->get()}); // opened but never started: a camera's light goes off
         } else if (replaced) {
             // Asked for before the encoder thread took it: what only it had opened goes.
             const std::lock_guard lock(mutex_);
@@ -687,18 +692,7 @@ public:
             pending = pendingScene_;
         }
         for (const auto& scene : retired) {
-            for (VideoSource* source : scene->videoSources()) {
-                if (source != nullptr && !current->uses(source) && !(pending && pending->uses(source)) &&
-                    !latestScene_->uses(source)) {
-                    source->stop();
-                }
-            }
-            for (AudioSource* source : scene->audioSources()) {
-                if (source != nullptr && !current->uses(source) && !(pending && pending->uses(source)) &&
-                    !latestScene_->uses(source)) {
-                    source->stop();
-                }
-            }
+            scene->stopUnused({current.get(), pending.get(), latestScene_.get()});
         }
     }
 
@@ -730,11 +724,7 @@ public:
         const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(now - previousSampleAt_);
         const double seconds = std::max(0.001, static_cast<double>(interval.count()) / 1000.0);
         const ProcessUsage usage = ProcessUsage::now();
-        std::shared_ptr<Broadcast> broadcast;
-        {
-            const std::lock_guard lock(mutex_);
-            broadcast = requested_ ? requested_ : ended_;
-        }
+        const std::shared_ptr<Broadcast> broadcast = current();
 
         LiveStats stats;
         std::chrono::steady_clock::time_point startedAt;
@@ -1298,6 +1288,25 @@ core::Result<std::unique_ptr<LivePipeline>> LivePipeline::createStudio(LiveConfi
     static_cast<BroadcastConfig&>(config) = BroadcastConfig{};
     auto impl = std::make_unique<Impl>(std::move(config), std::move(*scene), nullptr);
     return std::unique_ptr<LivePipeline>(new LivePipeline(std::move(impl)));
+}
+
+core::Result<std::shared_ptr<LivePipeline>> startStudio(LiveConfig config,
+                                                        std::function<void(PreviewFrame frame)> onPreviewFrame)
+{
+    if (onPreviewFrame) {
+        auto preview = FramePreview::create(PreviewSettings{}, std::move(onPreviewFrame));
+        if (!preview) {
+            return preview.error();
+        }
+        config.preview = *preview;
+    }
+    auto studio = LivePipeline::createStudio(std::move(config));
+    if (!studio) {
+        return studio.error();
+    }
+    std::shared_ptr<LivePipeline> running = std::move(*studio);
+    running->start();
+    return running;
 }
 
 LivePipeline::LivePipeline(std::unique_ptr<Impl> impl) : impl_(std::move(impl))

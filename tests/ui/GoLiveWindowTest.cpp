@@ -370,22 +370,11 @@ struct CountingStudios {
             config.encoder.width = 640;
             config.encoder.height = 360;
             config.scene = scene;
-            auto preview = media::FramePreview::create(
-                media::PreviewSettings{}, [frames = frames, onFrame = std::move(onFrame)](media::PreviewFrame frame) {
-                    frames->fetch_add(1);
-                    onFrame(std::move(frame));
-                });
-            if (!preview) {
-                return preview.error();
-            }
-            config.preview = *preview;
-            auto studio = media::LivePipeline::createStudio(std::move(config));
-            if (!studio) {
-                return studio.error();
-            }
-            std::shared_ptr<media::LivePipeline> running = std::move(*studio);
-            running->start();
-            return running;
+            return media::startStudio(std::move(config),
+                                      [frames = frames, onFrame = std::move(onFrame)](media::PreviewFrame frame) {
+                                          frames->fetch_add(1);
+                                          onFrame(std::move(frame));
+                                      });
         };
     }
 };

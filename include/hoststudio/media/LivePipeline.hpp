@@ -215,4 +215,9 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// A running studio (createStudio + start) whose preview frames go to `onPreviewFrame` on the
+// preview's thread (empty: no preview); the preview stops when the studio goes.
+[[nodiscard]] core::Result<std::shared_ptr<LivePipeline>>
+startStudio(LiveConfig config, std::function<void(PreviewFrame frame)> onPreviewFrame);
+
 } // namespace hoststudio::media

@@ -372,24 +372,11 @@ template <typename Predicate> bool waitUpToTwoSeconds(Predicate done)
     return true;
 }
 
-// Preview frames counted as they arrive.
-struct PreviewCounter {
-    std::shared_ptr<FramePreview> preview;
-    std::atomic<int> frames{0};
-    PreviewCounter()
-    {
-        auto created = FramePreview::create(PreviewSettings{}, [this](const PreviewFrame&) { frames.fetch_add(1); });
-        preview = created.ok() ? *created : nullptr;
-    }
-    ~PreviewCounter()
-    {
-        if (preview) {
-            preview->stop();
-        }
-    }
-    PreviewCounter(const PreviewCounter&) = delete;
-    PreviewCounter& operator=(const PreviewCounter&) = delete;
-};
+// A preview consumer that counts the frames it gets.
+std::function<void(PreviewFrame)> countInto(std::atomic<int>& frames)
+{
+    return [&frames](const PreviewFrame&) { frames.fetch_add(1); };
+}
 
 std::filesystem::path temporaryRecording(const std::string& name)
 {
@@ -399,16 +386,12 @@ std::filesystem::path temporaryRecording(const std::string& name)
 
 TEST(StudioPipeline, ComposesAndMixesBeforeAnyOutput)
 {
-    PreviewCounter counter;
-    ASSERT_NE(counter.preview, nullptr);
-    LiveConfig config = smallConfig();
-    config.preview = counter.preview;
-    auto created = LivePipeline::createStudio(config);
+    std::atomic<int> previewFrames{0};
+    auto created = startStudio(smallConfig(), countInto(previewFrames));
     ASSERT_TRUE(created.ok()) << created.error().describe();
     LivePipeline& studio = **created;
-    studio.start();
     std::this_thread::sleep_for(1200ms);
-    EXPECT_GE(counter.frames.load(), 8) << "the preview runs before Go Live";
+    EXPECT_GE(previewFrames.load(), 8) << "the preview runs before Go Live";
     const SceneStats scene = studio.sampleScene();
     ASSERT_FALSE(scene.audio.empty());
     EXPECT_GT(scene.audio.front().peakDb, -20.0) << "the test tone's level is measured before Go Live";
@@ -422,14 +405,10 @@ TEST(StudioPipeline, ComposesAndMixesBeforeAnyOutput)
 
 TEST(StudioPipeline, GoesLiveTwiceOnTheRunningSourcesAndKeepsComposingBetween)
 {
-    PreviewCounter counter;
-    ASSERT_NE(counter.preview, nullptr);
-    LiveConfig config = smallConfig();
-    config.preview = counter.preview;
-    auto created = LivePipeline::createStudio(config);
+    std::atomic<int> previewFrames{0};
+    auto created = startStudio(smallConfig(), countInto(previewFrames));
     ASSERT_TRUE(created.ok()) << created.error().describe();
     LivePipeline& studio = **created;
-    studio.start();
     std::this_thread::sleep_for(700ms); // the preview runs a while first
 
     std::vector<std::filesystem::path> files;
@@ -449,9 +428,9 @@ TEST(StudioPipeline, GoesLiveTwiceOnTheRunningSourcesAndKeepsComposingBetween)
         studio.endLive();
         EXPECT_TRUE(events.waitFor(LiveEventKind::stopped, 0s));
         EXPECT_FALSE(studio.isLive());
-        const int before = counter.frames.load();
+        const int before = previewFrames.load();
         std::this_thread::sleep_for(500ms);
-        EXPECT_GE(counter.frames.load(), before + 3) << "the preview goes on after the end";
+        EXPECT_GE(previewFrames.load(), before + 3) << "the preview goes on after the end";
     }
     studio.stop();
 
@@ -500,13 +479,10 @@ TEST(StudioPipeline, RefusesAGoLiveItCannotTake)
 TEST(StudioPipeline, AFailedConnectEndsTheGoLiveAndTheStudioGoesOn)
 {
     const LoopbackSocket closedPort(false);
-    PreviewCounter counter;
-    LiveConfig config = smallConfig();
-    config.preview = counter.preview;
-    auto created = LivePipeline::createStudio(config);
+    std::atomic<int> previewFrames{0};
+    auto created = startStudio(smallConfig(), countInto(previewFrames));
     ASSERT_TRUE(created.ok());
     LivePipeline& studio = **created;
-    studio.start();
     BroadcastConfig outputs;
     outputs.outputs.push_back(outputTo(closedPort.url()));
     EventLog events;
@@ -516,9 +492,9 @@ TEST(StudioPipeline, AFailedConnectEndsTheGoLiveAndTheStudioGoesOn)
     EXPECT_EQ(failed->error, MediaErrc::connectFailed);
     studio.endLive();
     EXPECT_TRUE(events.waitFor(LiveEventKind::stopped, 0s));
-    const int before = counter.frames.load();
+    const int before = previewFrames.load();
     std::this_thread::sleep_for(400ms);
-    EXPECT_GE(counter.frames.load(), before + 2);
+    EXPECT_GE(previewFrames.load(), before + 2);
 
     const LoopbackSocket silent(true);
     BroadcastConfig hanging;
